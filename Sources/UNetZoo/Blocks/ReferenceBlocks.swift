@@ -1,0 +1,58 @@
+import Torch
+
+/// The registry entries of the reference U-Net's blocks.
+enum ReferenceBlocks {
+    static let entries: [BlockEntry] = [
+        BlockEntry(
+            name: "resnet", slot: .block,
+            summary: "Two 3x3 conv + GroupNorm + SiLU blocks with the time feature added between them, and a residual connection",
+            check: { context in groupsDivide(context.outputChannels, context.groups) }
+        ) { context in
+            try ResNetBlock(context.inputChannels, context.outputChannels, timeDim: context.timeDim, groups: context.groups, device: context.device)
+        },
+        BlockEntry(
+            name: "linear", slot: .attention,
+            summary: "Pre-norm residual linear attention (softmax over q features and k positions), cost linear in H*W"
+        ) { context in
+            try PreNormResidual(
+                channels: context.inputChannels,
+                inner: LinearAttention(channels: context.inputChannels, heads: context.heads, dimHead: context.dimHead, device: context.device),
+                device: context.device)
+        },
+        BlockEntry(
+            name: "dot_product", slot: .attention,
+            summary: "Pre-norm residual multi-head dot-product self-attention, cost quadratic in H*W"
+        ) { context in
+            try PreNormResidual(
+                channels: context.inputChannels,
+                inner: DotProductAttention(channels: context.inputChannels, heads: context.heads, dimHead: context.dimHead, device: context.device),
+                device: context.device)
+        },
+        BlockEntry(name: "none", slot: .attention, summary: "No attention: the features pass through unchanged") { _ in
+            Identity()
+        },
+        BlockEntry(name: "conv", slot: .downsample, summary: "4x4 convolution with stride 2 and padding 1") { context in
+            try ConvDownsample(channels: context.inputChannels, device: context.device)
+        },
+        BlockEntry(name: "transposed_conv", slot: .upsample, summary: "4x4 transposed convolution with stride 2 and padding 1") { context in
+            try TransposedConvUpsample(channels: context.inputChannels, device: context.device)
+        },
+        BlockEntry(
+            name: "sinusoidal", slot: .timeEmbedding,
+            summary: "Sinusoidal timestep features followed by Linear, GELU, Linear",
+            check: { context in
+                context.inputChannels >= 4 && context.inputChannels % 2 == 0
+                    ? [] : ["the sinusoidal time embedding needs an even width of at least 4, got \(context.inputChannels) (the width is dim)"]
+            }
+        ) { context in
+            try SinusoidalTimeEmbedding(dim: context.inputChannels, outputDim: context.outputChannels, device: context.device)
+        },
+    ]
+}
+
+/// The problem with normalising `channels` in `groups` groups, if any, with the groups that would work.
+public func groupsDivide(_ channels: Int, _ groups: Int) -> [String] {
+    guard groups <= 0 || channels % groups != 0 else { return [] }
+    let divisors = (1...max(channels, 1)).filter { channels % $0 == 0 }.map(String.init)
+    return ["\(channels) channels are not divisible by \(groups) groups; groups that divide \(channels): \(divisors.joined(separator: ", "))"]
+}

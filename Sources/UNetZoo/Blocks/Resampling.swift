@@ -1,0 +1,27 @@
+import Torch
+
+/// Halves height and width with Conv2d(c, c, 4, stride 2, padding 1), the reference downsample.
+public final class ConvDownsample: UNetBlock {
+    public let conv: Conv2d
+
+    public init(channels: Int, device: Device = .cpu) throws {
+        conv = try Conv2d(channels, channels, kernelSize: 4, stride: 2, padding: 1, device: device)
+    }
+
+    public func callAsFunction(_ x: Tensor, time: Tensor?) throws -> Tensor { try conv(x) }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("conv", conv)) }
+}
+
+/// Doubles height and width with ConvTranspose2d(c, c, 4, stride 2, padding 1), the reference upsample.
+public final class TransposedConvUpsample: UNetBlock {
+    public let transConv: ConvTranspose2d
+
+    public init(channels: Int, device: Device = .cpu) throws {
+        transConv = try ConvTranspose2d(channels, channels, kernelSize: 4, stride: 2, padding: 1, device: device)
+    }
+
+    public func callAsFunction(_ x: Tensor, time: Tensor?) throws -> Tensor { try transConv(x) }
+
+    public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("trans_conv", transConv)) }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A position in a spec file: 1-based line and column, as editors and compilers count them.
+public struct SourceLocation: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One problem found in a spec, pointing at the node at fault.
+public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Sendable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    public var location: SourceLocation
+    /// The dotted key path of the offending value (`levels.2.groups`), empty for the whole file.
+    public var path: String
+    public var message: String
+
+    public init(_ severity: Severity = .error, at location: SourceLocation, path: String, _ message: String) {
+        self.severity = severity
+        self.location = location
+        self.path = path
+        self.message = message
+    }
+
+    /// The one-line form: `file:line:col: error: key.path: message`.
+    public var description: String {
+        let prefix = path.isEmpty ? "" : "\(path): "
+        return "\(location): \(severity.rawValue): \(prefix)\(message)"
+    }
+
+    /// The one-line form followed by the source line and a caret under the column, like a compiler.
+    public func rendered(source: String?) -> String {
+        guard let source, location.line >= 1 else { return description }
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        guard location.line <= lines.count else { return description }
+        let text = String(lines[location.line - 1]).replacingOccurrences(of: "\t", with: " ")
+        let caret = String(repeating: " ", count: max(0, location.column - 1)) + "^"
+        return "\(description)\n\(text)\n\(caret)"
+    }
+}
+
+/// A spec that could not be loaded or is invalid, with every problem found.
+public struct SpecError: Error, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    /// The text of each file involved, by path, for rendering source lines.
+    public var sources: [String: String]
+
+    public init(_ diagnostics: [Diagnostic], sources: [String: String] = [:]) {
+        self.diagnostics = diagnostics
+        self.sources = sources
+    }
+
+    /// Every diagnostic with its source line and caret, separated by blank lines.
+    public var description: String {
+        diagnostics.map { $0.rendered(source: sources[$0.location.file]) }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Torch
+import UNetZoo
+
+/// `unetzoo build SPEC`: the module table, then one timed forward pass.
+enum BuildCommand {
+    static let help = """
+        Usage: unetzoo build SPEC [--batch N] [--json] [--seed N] [--device cpu|cuda[:N]] [--threads N]
+
+        Loads and validates SPEC, builds the U-Net on libtorch, prints one row per module
+        (path, block kind, output shape, parameters) with the total, then runs one forward pass
+        on N(0, 1) images with random integer timesteps and prints the output shape and its time.
+
+        Options:
+          --batch N       Batch size of the forward pass (default 1).
+          --json          Print one JSON object instead of the table: parameters, output_shape,
+                          input_shape, forward_seconds, modules.
+          --seed N        Seed of the weights and the input (default 0).
+          --device D      cpu (default), cuda or cuda:N.
+          --threads N     CPU threads for libtorch (default: libtorch's choice).
+          -h, --help      Show this help.
+
+        Exit codes: 0 success, 1 invalid spec (diagnostics on stderr) or failed run, 2 usage error.
+        """
+
+    static func run(_ arguments: [String]) -> Int32 {
+        let parsed: Arguments
+        let batch: Int
+        let seed: Int
+        let device: Device
+        do {
+            if arguments.contains("-h") || arguments.contains("--help") {
+                print(help)
+                return ExitCode.success
+            }
+            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads"], flags: ["json", "help"])
+            guard parsed.positionals.count == 1 else {
+                throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
+            }
+            batch = try parsed.positiveInt("batch", default: 1)
+            seed = try parsed.positiveInt("seed", default: 1) - (parsed.value("seed") == nil ? 1 : 0)
+            device = try parseDevice(parsed.value("device"))
+            if parsed.value("threads") != nil {
+                try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))
+            }
+        } catch {
+            printError("error: \(error)\n\n\(help)")
+            return ExitCode.usage
+        }
+
+        let path = parsed.positionals[0]
+        do {
+            let spec = try SpecLoader().load(path: path)
+            try Torch.manualSeed(UInt64(seed))
+            let model = try UNetBuilder(device: device).build(spec)
+            let result = try model.timedForward(batch: batch, device: device)
+            let rows = model.summary(batch: batch)
+            if parsed.flag("json") {
+                printJSON(spec: spec, model: model, rows: rows, result: result, device: device)
+            } else {
+                printTable(spec: spec, model: model, rows: rows, result: result, device: device)
+            }
+            return ExitCode.success
+        } catch let error as SpecError {
+            printError(error.description)
+            let count = error.diagnostics.filter { $0.severity == .error }.count
+            printError("\(count) error\(count == 1 ? "" : "s") in \(path)")
+            return ExitCode.failure
+        } catch {
+            printError("error: \(error)")
+            return ExitCode.failure
+        }
+    }
+
+    static func parseDevice(_ text: String?) throws -> Device {
+        guard let text else { return .cpu }
+        guard let device = Device(parsing: text) else {
+            throw UsageError("option '--device' expects cpu, cuda or cuda:N, got '\(text)'")
+        }
+        if case .cuda(let index) = device, index >= Torch.cudaDeviceCount {
+            throw UsageError("device \(device) is not available: libtorch sees \(Torch.cudaDeviceCount) CUDA device(s)")
+        }
+        return device
+    }
+
+    static func printTable(spec: UNetSpec, model: UNet, rows: [ModuleSummary], result: ForwardResult, device: Device) {
+        let header = ["module", "kind", "output shape", "parameters"]
+        let body = rows.map { [$0.path, $0.kind, shapeText($0.outputShape), grouped($0.parameters)] }
+        let widths = (0..<header.count).map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? String(repeating: " ", count: widths[index] - cell.count) + cell
+                    : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }.joined(separator: "  ")
+        }
+        print("\(spec.name): image \(spec.imageSize), channels \(spec.channels), dim \(spec.dim), dim_mults \(spec.dimMults), groups \(spec.resnetBlockGroups)")
+        print(line(header))
+        print(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)))
+        body.forEach { print(line($0)) }
+        print(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)))
+        print("total parameters: \(grouped(model.parameterCount))")
+        print("forward on \(device): \(shapeText(result.inputShape)) -> \(shapeText(result.outputShape)) in \(String(format: "%.3f", result.seconds)) s")
+    }
+
+    static func printJSON(spec: UNetSpec, model: UNet, rows: [ModuleSummary], result: ForwardResult, device: Device) {
+        let object: [String: Any] = [
+            "name": spec.name,
+            "parameters": model.parameterCount,
+            "input_shape": result.inputShape,
+            "output_shape": result.outputShape,
+            "forward_seconds": result.seconds,
+            "device": device.description,
+            "modules": rows.map { ["path": $0.path, "kind": $0.kind, "output_shape": $0.outputShape, "parameters": $0.parameters] as [String: Any] },
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func shapeText(_ shape: [Int]) -> String {
+        "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    }
+
+    /// 119767315 → "119,767,315".
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 {
+                text.append(",")
+            }
+            text.append(digit)
+        }
+        return text
+    }
+}

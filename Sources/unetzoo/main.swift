@@ -1,0 +1,54 @@
+import Foundation
+import UNetZoo
+
+/// Exit codes shared by every command.
+enum ExitCode {
+    static let success: Int32 = 0
+    /// An invalid spec, or a run that failed (the message says which).
+    static let failure: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+let mainHelp = """
+    unetzoo: build, train and compare diffusion U-Net variants described in YAML specs.
+
+    Usage: unetzoo <command> [options]
+
+    Commands:
+      build SPEC      Print the module table of a spec and time one forward pass.
+
+    Options:
+      -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
+      --version       Print the unetzoo and libtorch versions.
+
+    Exit codes: 0 success, 1 invalid spec or failed run, 2 usage error.
+    """
+
+/// Writes to standard error; results go to standard output only.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+func run(_ arguments: [String]) -> Int32 {
+    guard let command = arguments.first else {
+        printError(mainHelp)
+        return ExitCode.usage
+    }
+    let rest = Array(arguments.dropFirst())
+    switch command {
+    case "-h", "--help", "help":
+        print(mainHelp)
+        return ExitCode.success
+    case "--version":
+        print("unetzoo \(UNetZooVersion.current) (libtorch \(UNetZooVersion.libtorch))")
+        return ExitCode.success
+    case "build":
+        return BuildCommand.run(rest)
+    default:
+        let hint = nearestName(to: command, in: ["build"]).map { "; did you mean '\($0)'?" } ?? ""
+        printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
+        return ExitCode.usage
+    }
+}
+
+exit(run(Array(CommandLine.arguments.dropFirst())))
