@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(name: "unetzoo", dependencies: ["UNetZoo"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"]),
         .testTarget(name: "UNetZooTests", dependencies: ["UNetZoo"], resources: [.copy("Specs")]),
-        .testTarget(name: "unetzooCLITests", dependencies: ["UNetZoo"]),
+        .testTarget(name: "unetzooCLITests", dependencies: ["unetzoo"]),
     ],
     cxxLanguageStandard: .cxx20
 )

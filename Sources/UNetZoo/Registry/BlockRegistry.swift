@@ -79,6 +79,8 @@ public final class BlockRegistry: @unchecked Sendable {
         var message = "unknown \(slot) block '\(name)'"
         if let suggestion = nearestName(to: name, in: known) {
             message += "; did you mean '\(suggestion)'?"
+        } else {
+            message += "."
         }
         return message + " Registered \(slot) blocks: \(known.joined(separator: ", "))."
     }

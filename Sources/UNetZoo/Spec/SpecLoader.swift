@@ -3,8 +3,12 @@ import Foundation
 /// Loads spec files into `UNetSpec` values, gathering every problem of a file into one `SpecError`.
 public struct SpecLoader {
     public var reader = YAMLReader()
+    /// The blocks that spec names are checked against.
+    public var registry: BlockRegistry
 
-    public init() {}
+    public init(registry: BlockRegistry = .standard) {
+        self.registry = registry
+    }
 
     /// Reads and decodes the spec at `path`.
     ///
@@ -28,7 +32,7 @@ public struct SpecLoader {
         }
         var decoder = SpecDecoder(file: file)
         let spec = decoder.decode(root)
-        let diagnostics = decoder.diagnostics + (spec.map { SpecValidator().validate($0, locations: decoder.locations) } ?? [])
+        let diagnostics = decoder.diagnostics + (spec.map { SpecValidator(registry: registry).validate($0, locations: decoder.locations) } ?? [])
         guard let spec, !diagnostics.contains(where: { $0.severity == .error }) else {
             throw SpecError(diagnostics, sources: [file: source])
         }
