@@ -79,4 +79,13 @@ struct Arguments {
         }
         return number
     }
+
+    /// An integer option of 0 or more, or `defaultValue` when it is absent.
+    func nonNegativeInt(_ name: String, default defaultValue: Int) throws -> Int {
+        guard let text = value(name) else { return defaultValue }
+        guard let number = Int(text), number >= 0 else {
+            throw UsageError("option '--\(name)' expects an integer of 0 or more, got '\(text)'")
+        }
+        return number
+    }
 }

@@ -38,7 +38,7 @@ enum BuildCommand {
                 throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
             }
             batch = try parsed.positiveInt("batch", default: 1)
-            seed = try parsed.positiveInt("seed", default: 1) - (parsed.value("seed") == nil ? 1 : 0)
+            seed = try parsed.nonNegativeInt("seed", default: 0)
             device = try parseDevice(parsed.value("device"))
             if parsed.value("threads") != nil {
                 try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))

@@ -4,7 +4,7 @@ import UNetZoo
 /// Exit codes shared by every command.
 enum ExitCode {
     static let success: Int32 = 0
-    /// An invalid spec, or a run that failed (the message says which).
+    /// An invalid spec, or a run that failed; the message on stderr tells which.
     static let failure: Int32 = 1
     static let usage: Int32 = 2
 }
