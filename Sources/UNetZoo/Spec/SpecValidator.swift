@@ -27,6 +27,7 @@ public struct SpecValidator {
                 report(block.nameKey, registry.unknownNameMessage(block.slot, block.name))
                 continue
             }
+            parameterProblems(block, entry).forEach { report($0.path, $0.message) }
             let place = block.level.map { "level \($0) (\(block.path))" } ?? block.path
             for problem in entry.check(block.context) {
                 let key = problem.contains("groups") ? block.groupsKey : block.nameKey

@@ -1,0 +1,50 @@
+extension SpecValidator {
+    /// The problems of the block parameters a spec sets for one planned block, checked against the
+    /// entry's schema, each with the key path that sets the parameter.
+    func parameterProblems(_ block: PlannedBlock, _ entry: BlockEntry) -> [(path: String, message: String)] {
+        var problems: [(path: String, message: String)] = []
+        let known = entry.parameters.map(\.name)
+        for setting in block.givenParameters {
+            guard let parameter = entry.parameter(named: setting.name) else {
+                var message = "the \(block.slot) '\(entry.name)' has no parameter '\(setting.name)'"
+                if known.isEmpty {
+                    message += "; it takes none"
+                } else if let suggestion = nearestName(to: setting.name, in: known) {
+                    message += "; did you mean '\(suggestion)'? Its parameters: \(known.joined(separator: ", "))"
+                } else {
+                    message += "; its parameters: \(known.joined(separator: ", "))"
+                }
+                problems.append((setting.keyPath, message))
+                continue
+            }
+            if parameter.accepting(setting.value) == nil {
+                problems.append((setting.keyPath, "expected \(parameter.kind.article) for '\(parameter.name)' of the \(block.slot) '\(entry.name)', found \(setting.value.typeDescription)"))
+            }
+        }
+        return problems
+    }
+}
+
+extension BlockParameter.Kind {
+    /// The kind with its article, as messages use it (`an integer`).
+    var article: String {
+        switch self {
+        case .int: return "an integer"
+        case .float: return "a number"
+        case .bool: return "true or false"
+        case .string: return "a name"
+        }
+    }
+}
+
+extension BlockParameterValue {
+    /// The value with its type, as messages use it (`the integer 2`).
+    var typeDescription: String {
+        switch self {
+        case .int(let value): return "the integer \(value)"
+        case .float(let value): return "the number \(value)"
+        case .bool(let value): return "the boolean \(value)"
+        case .string(let value): return "the string \"\(value)\""
+        }
+    }
+}
