@@ -146,7 +146,7 @@ import Torch
     }
 }
 
-/// One module of a built model as a real forward pass sees it.
+/// One module of a built model, with the output shape of a real forward pass.
 struct RealModule {
     var path: String
     var shape: [Int]

@@ -23,7 +23,7 @@ enum CatalogueBlocks {
             check: { context in
                 let dropout = context.double(ScaleShiftResNetBlock.dropout)
                 let dropoutProblems = (0..<1).contains(dropout) ? [] : ["the scale_shift_resnet block needs dropout in [0, 1), got \(dropout)"]
-                // the first norm sees the input channels, the second the output channels
+                // the first norm normalises the input channels, the second the output channels
                 let channels = context.inputChannels == context.outputChannels ? [context.inputChannels] : [context.inputChannels, context.outputChannels]
                 return channels.flatMap { groupsDivide($0, context.groups) } + dropoutProblems
             },

@@ -53,7 +53,7 @@ public final class ConvNeXtBlock: UNetBlock {
             ("net.3", hiddenNorm), ("net.4", conv2), ("res_conv", resConv))
     }
 
-    /// The analytic cost of one sample; height and width are unchanged.
+    /// Returns the analytic cost of one sample; height and width are unchanged.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let (input, output) = (context.inputChannels, context.outputChannels)
         let (height, width) = (context.height, context.width)

@@ -37,7 +37,7 @@ public final class DotProductAttention: UNetBlock {
         childParameters(("to_qkv", toQKV), ("to_out", toOut))
     }
 
-    /// The analytic cost of one sample over `channels` × `height` × `width` input; the two
+    /// Returns the analytic cost of one sample over `channels` × `height` × `width` input; the two
     /// N × N products per head (N = height · width) dominate at high resolution.
     public static func cost(channels: Int, height: Int, width: Int, heads: Int, dimHead: Int) -> BlockCost {
         let positions = height * width

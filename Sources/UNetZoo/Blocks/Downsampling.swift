@@ -16,7 +16,7 @@ public final class AvgPoolDownsample: UNetBlock {
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("conv", conv)) }
 
-    /// The analytic cost of one sample; the output is half the height and width (rounded down).
+    /// Returns the analytic cost of one sample; the output is half the height and width (rounded down).
     public static func cost(_ context: BlockContext) -> BlockCost {
         let (height, width) = (context.height / 2, context.width / 2)
         var cost = BlockCost.elementwise(context.inputChannels * height * width)
@@ -42,7 +42,7 @@ public final class PixelUnshuffleDownsample: UNetBlock {
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("conv", conv)) }
 
-    /// The analytic cost of one sample; height and width must be even.
+    /// Returns the analytic cost of one sample; height and width must be even.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let (height, width) = (context.height / 2, context.width / 2)
         return .elementwise(4 * context.inputChannels * height * width)

@@ -6,8 +6,8 @@ import Torch
 ///
 /// Frequencies `w` (dim / 2 of them, `0.frequencies`) are drawn from N(0, scale²) at build time;
 /// the features are `[sin(2π t w), cos(2π t w)]`. They stay fixed unless `learned` is true.
-/// NOTE: fixed frequencies are listed in `namedParameters` (so that saved weights include them)
-/// but do not require gradients; an optimizer must skip tensors without a gradient.
+/// NOTE: fixed frequencies are listed in `namedParameters` so that saved weights include them,
+/// but they do not require gradients. An optimizer must skip tensors without a gradient.
 public final class FourierTimeEmbedding: UNetBlock {
     public static let scale = BlockParameter("scale", .float, default: .float(16), doc: "Standard deviation of the random frequencies")
     public static let learned = BlockParameter("learned", .bool, default: .bool(false), doc: "Whether the frequencies are trained with the network")
@@ -35,7 +35,7 @@ public final class FourierTimeEmbedding: UNetBlock {
         [("0.frequencies", frequencies)] + childParameters(("1", linear1), ("3", linear2))
     }
 
-    /// The analytic cost of one timestep; the products t · w count as dim / 2 MACs, and the
+    /// Returns the analytic cost of one timestep. The products t · w count as dim / 2 MACs. The
     /// activations are t · w, its 2π multiple, the sines, the cosines and their concatenation.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let half = context.inputChannels / 2

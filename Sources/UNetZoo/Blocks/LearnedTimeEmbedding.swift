@@ -29,7 +29,7 @@ public final class LearnedTimeEmbedding: UNetBlock {
         [("0.weight", table)] + childParameters(("1", linear1), ("3", linear2))
     }
 
-    /// The analytic cost of one timestep.
+    /// Returns the analytic cost of one timestep.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let (dim, outputDim) = (context.inputChannels, context.outputChannels)
         return BlockCost(parameters: context.int(timesteps) * dim, activations: dim)

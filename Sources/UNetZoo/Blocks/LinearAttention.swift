@@ -42,7 +42,7 @@ public final class LinearAttention: UNetBlock {
         childParameters(("to_qkv", toQKV), ("to_out.0", toOut), ("to_out.1", outNorm))
     }
 
-    /// The analytic cost of one sample over `channels` × `height` × `width` input.
+    /// Returns the analytic cost of one sample over `channels` × `height` × `width` input.
     public static func cost(channels: Int, height: Int, width: Int, heads: Int, dimHead: Int) -> BlockCost {
         let positions = height * width
         let hidden = heads * dimHead

@@ -20,7 +20,7 @@ public final class PreNormResidual: UNetBlock {
         childParameters(("fn.fn", inner), ("fn.norm", norm))
     }
 
-    /// The cost of the norm and the residual addition around an inner block of cost `inner`.
+    /// Returns the cost of the norm and the residual addition around an inner block of cost `inner`.
     public static func cost(channels: Int, height: Int, width: Int, inner: BlockCost) -> BlockCost {
         let features = channels * height * width
         return .groupNorm(channels: channels, elements: features) + inner + .elementwise(features)

@@ -55,7 +55,7 @@ public final class ResNetBlock: UNetBlock {
         childParameters(("mlp.1", timeProjection), ("block1", block1), ("block2", block2), ("res_conv", resConv))
     }
 
-    /// The analytic cost of one sample; height and width are unchanged.
+    /// Returns the analytic cost of one sample; height and width are unchanged.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let (input, output) = (context.inputChannels, context.outputChannels)
         let (height, width) = (context.height, context.width)

@@ -12,7 +12,7 @@ public final class ConvDownsample: UNetBlock {
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("conv", conv)) }
 
-    /// The analytic cost of one sample; the output is half the height and width (rounded down).
+    /// Returns the analytic cost of one sample; the output is half the height and width (rounded down).
     public static func cost(_ context: BlockContext) -> BlockCost {
         .conv2d(context.inputChannels, context.inputChannels, kernelSize: 4, outputHeight: context.height / 2, outputWidth: context.width / 2)
     }
@@ -30,7 +30,7 @@ public final class TransposedConvUpsample: UNetBlock {
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("trans_conv", transConv)) }
 
-    /// The analytic cost of one sample; the output is twice the height and width.
+    /// Returns the analytic cost of one sample; the output is twice the height and width.
     public static func cost(_ context: BlockContext) -> BlockCost {
         .convTranspose2d(
             context.inputChannels, context.inputChannels, kernelSize: 4, inputHeight: context.height, inputWidth: context.width,

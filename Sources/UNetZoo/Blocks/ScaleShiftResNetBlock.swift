@@ -58,7 +58,7 @@ public final class ScaleShiftResNetBlock: UNetBlock, TrainingModeSwitchable {
             ("out_layers.0", outputNorm), ("out_layers.3", outputConv), ("skip_connection", skipConnection))
     }
 
-    /// The analytic cost of one sample; height and width are unchanged.
+    /// Returns the analytic cost of one sample; height and width are unchanged.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let (input, output) = (context.inputChannels, context.outputChannels)
         let (height, width) = (context.height, context.width)

@@ -15,7 +15,7 @@ public final class NearestConvUpsample: UNetBlock {
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("conv", conv)) }
 
-    /// The analytic cost of one sample; the output is twice the height and width.
+    /// Returns the analytic cost of one sample; the output is twice the height and width.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let (height, width) = (context.height * 2, context.width * 2)
         return .elementwise(context.inputChannels * height * width)
@@ -38,7 +38,7 @@ public final class PixelShuffleUpsample: UNetBlock {
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("conv", conv)) }
 
-    /// The analytic cost of one sample; the output is twice the height and width.
+    /// Returns the analytic cost of one sample; the output is twice the height and width.
     public static func cost(_ context: BlockContext) -> BlockCost {
         let output = context.outputChannels * 4
         return .conv2d(context.inputChannels, output, kernelSize: 1, outputHeight: context.height, outputWidth: context.width)

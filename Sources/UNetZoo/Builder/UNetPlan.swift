@@ -17,8 +17,8 @@ public struct PlannedBlock: Sendable {
     /// The U-Net level it belongs to, nil for the time embedding, the middle and the output block.
     public var level: Int?
     /// The block parameters the spec sets for this block, each with the key path that sets it
-    /// (`block_params.mult` or `levels.1.block_params.mult`); a level's setting of the same name wins.
-    /// Only those that fit the entry's schema reach `context.parameters`.
+    /// (`block_params.mult` or `levels.1.block_params.mult`). A level's setting of the same name wins.
+    /// Only values that fit the entry's schema reach `context.parameters`.
     public var givenParameters: [(name: String, value: BlockParameterValue, keyPath: String)] = []
 }
 

@@ -1,6 +1,6 @@
 extension SpecValidator {
-    /// The problems of the block parameters a spec sets for one planned block, checked against the
-    /// entry's schema, each with the key path that sets the parameter.
+    /// Checks the block parameters a spec sets for one planned block against the entry's schema.
+    /// Returns each problem with the key path that sets the parameter.
     func parameterProblems(_ block: PlannedBlock, _ entry: BlockEntry) -> [(path: String, message: String)] {
         var problems: [(path: String, message: String)] = []
         let known = entry.parameters.map(\.name)
