@@ -17,6 +17,7 @@ let mainHelp = """
     Commands:
       build SPEC      Print the module table of a spec and time one forward pass.
       blocks [NAME]   List the registered blocks, or show one block's parameters.
+      diff A B        Compare two specs: differing resolved keys, parameters and MACs per level.
 
     Options:
       -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
@@ -46,6 +47,7 @@ func run(_ arguments: [String]) -> Int32 {
     case "build":
         return BuildCommand.run(rest)
     case "blocks": return BlocksCommand.run(rest)
+    case "diff": return DiffCommand.run(rest)
     default:
         let hint = nearestName(to: command, in: ["build"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
