@@ -49,6 +49,17 @@ enum DryRunReport {
         print(String(decoding: data, as: UTF8.self))
     }
 
+    /// Writes the SVG picture of a spec's plan.
+    ///
+    /// - Throws: `DiagramWriteError` naming the path when the file cannot be written.
+    static func writeDiagram(_ spec: UNetSpec, to path: String) throws {
+        do {
+            try UNetDiagram(plan: UNetPlan(spec: spec)).svg().write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw DiagramWriteError(path: path, reason: error.localizedDescription)
+        }
+    }
+
     private static func costCells(_ cost: BlockCost?, _ profile: UNetProfile) -> [String] {
         guard let cost else { return ["?", "?", "?"] }
         return [BuildCommand.grouped(cost.parameters), scaled(Double(cost.macs * profile.batch)), bytes(profile.activationBytes(cost))]
@@ -87,5 +98,15 @@ enum DryRunReport {
         print(line(header))
         print(rule)
         rows.forEach { print(line($0)) }
+    }
+}
+
+/// A diagram file that could not be written.
+struct DiagramWriteError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+
+    var description: String {
+        "failed to write the diagram to '\(path)': \(reason) Check that the folder exists and is writable."
     }
 }
