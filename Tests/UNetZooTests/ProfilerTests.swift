@@ -195,3 +195,28 @@ func realModules(_ model: UNet) throws -> [RealModule] {
     }
     return modules
 }
+
+@Suite struct ProfilerMissingCostTests {
+    @Test func blockWithoutCostIsLeftOutAndListed() throws {
+        let registry = BlockRegistry()
+        for entry in BlockRegistry.standard.entries {
+            try registry.register(entry)
+        }
+        try registry.register(BlockEntry(name: "mylab.uncosted", slot: .attention, summary: "identity without a cost") { _ in Identity() })
+        let spec = try loadSpec("""
+            image_size: 8
+            channels: 1
+            dim: 8
+            dim_mults: [1, 2]
+            resnet_block_groups: 2
+            mid_attention: mylab.uncosted
+            """, registry: registry)
+
+        let profile = Profiler.profile(UNetPlan(spec: spec, registry: registry), registry: registry)
+        let model = try UNetBuilder(registry: registry).build(spec)
+
+        #expect(profile.modulesWithoutCost == ["mid_attn"])
+        #expect(profile.modules.first { $0.path == "mid_attn" }?.cost == nil)
+        #expect(profile.total.parameters == model.parameterCount)
+    }
+}
