@@ -1,8 +1,8 @@
 """Reference outputs of the catalogue blocks, written in plain PyTorch from their published definitions.
 
-- ConvNextBlock: the ConvNeXt block of the Annotated Diffusion U-Net (Liu et al., 2022, adapted):
-  depthwise 7x7 conv, GELU + Linear of the time feature added, then GroupNorm(1), conv to
-  mult x channels, GELU, GroupNorm(1), conv, plus a 1x1 residual conv where channels change.
+- ConvNextBlock: the ConvNeXt block of the Annotated Diffusion U-Net (Liu et al., 2022, adapted).
+  A depthwise 7x7 conv, then GELU + Linear of the time feature added, then GroupNorm(1), conv to
+  mult x channels, GELU, GroupNorm(1) and conv. A 1x1 residual conv is used where channels change.
 - ScaleShiftResBlock: improved diffusion's ResBlock with use_scale_shift_norm (Nichol and
   Dhariwal, 2021): norm(h) * (1 + scale) + shift after the second norm.
 

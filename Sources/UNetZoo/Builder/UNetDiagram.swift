@@ -135,7 +135,7 @@ public struct UNetDiagram {
         return "<text x=\"\(x)\" y=\"\(y)\" font-size=\"\(size)\"\(weight) fill=\"\(color)\">\(escaped(content))</text>"
     }
 
-    /// The text with the characters that XML reserves replaced by entities.
+    /// Replaces the characters that XML reserves with entities.
     private func escaped(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
