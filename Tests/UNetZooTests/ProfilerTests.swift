@@ -30,10 +30,13 @@ import Torch
     @Test func everyRegisteredBlockMatchesItsAnalyticCost() throws {
         let registry = BlockRegistry.standard
         for entry in registry.entries {
+            var built = 0
+            defer { #expect(built >= 2, "\(entry.name) was built in \(built) contexts") }
             for raw in Self.contexts(for: entry) {
                 let context = entry.withDefaults(raw)
                 guard entry.check(context).isEmpty else { continue }
                 let block = try entry.make(context)
+                built += 1
                 let costFunction = try #require(entry.cost, "\(entry.name) has no cost")
                 let cost = costFunction(context)
                 let shape = entry.outputShape(context)
