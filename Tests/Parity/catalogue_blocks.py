@@ -22,9 +22,9 @@ from torch import nn
 
 
 class ConvNextBlock(nn.Module):
-    def __init__(self, dim, dim_out, time_emb_dim, mult=2, norm=True):
+    def __init__(self, dim, dim_out, time_emb_dim=None, mult=2, norm=True):
         super().__init__()
-        self.mlp = nn.Sequential(nn.GELU(), nn.Linear(time_emb_dim, dim))
+        self.mlp = nn.Sequential(nn.GELU(), nn.Linear(time_emb_dim, dim)) if time_emb_dim is not None else None
         self.ds_conv = nn.Conv2d(dim, dim, 7, padding=3, groups=dim)
         self.net = nn.Sequential(
             nn.GroupNorm(1, dim) if norm else nn.Identity(),
@@ -35,9 +35,10 @@ class ConvNextBlock(nn.Module):
         )
         self.res_conv = nn.Conv2d(dim, dim_out, 1) if dim != dim_out else nn.Identity()
 
-    def forward(self, x, time_emb):
+    def forward(self, x, time_emb=None):
         h = self.ds_conv(x)
-        h = h + self.mlp(time_emb)[:, :, None, None]
+        if self.mlp is not None and time_emb is not None:
+            h = h + self.mlp(time_emb)[:, :, None, None]
         h = self.net(h)
         return h + self.res_conv(x)
 
