@@ -51,6 +51,8 @@ import Torch
                     #expect(output.shape == [2, shape.channels, shape.height, shape.width], "\(entry.name) \(context.inputChannels)->\(context.outputChannels)")
                 }
                 #expect(block.parameterCount == cost.parameters, "\(entry.slot) \(entry.name) \(context.inputChannels)->\(context.outputChannels)")
+                // the output is one of the tensors the forward pass produces, except for a block that passes its input through
+                #expect(cost.activations >= output.count / 2 || entry.name == "none", "\(entry.name) activations \(cost.activations)")
             }
         }
     }
