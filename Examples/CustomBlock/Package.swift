@@ -9,8 +9,8 @@ import PackageDescription
 let package = Package(
     name: "CustomBlock",
     dependencies: [
-        // A local path dependency: SwiftPM accepts the unsafe flags that unetzoo uses to find
-        // libtorch only from root packages and local path dependencies, not from remote ones.
+        // A local path dependency, because SwiftPM accepts the unsafe flags that unetzoo uses to
+        // find libtorch from local dependencies but rejects them from versioned ones.
         .package(name: "unetzoo", path: "../..")
     ],
     targets: [
