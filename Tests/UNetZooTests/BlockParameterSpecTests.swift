@@ -70,6 +70,24 @@ import Testing
             """)
     }
 
+    @Test func settingWithoutBlockIsRejected() {
+        let text = header + "\nwith_time_emb: false\ntime_embedding: learned\ntime_embedding_params: {timesteps: 10}"
+        #expect(diagnostics(text) == """
+            test.yaml:9:36: error: time_embedding_params.timesteps: the setting reaches no block, because with_time_emb is false, so the network has no time embedding; remove it
+            time_embedding_params: {timesteps: 10}
+                                               ^
+            """)
+    }
+
+    @Test func attentionSettingEveryLevelReplacesIsRejected() {
+        let text = header + "\nattention: dot_product\nattention_params: {scale: 2}\nlevels: [{attention: none}, {attention: none}]"
+        #expect(diagnostics(text) == """
+            test.yaml:8:27: error: attention_params.scale: the setting reaches no block, because every level names its own block for this key; remove it
+            attention_params: {scale: 2}
+                                      ^
+            """)
+    }
+
     @Test func blocksPerLevelMustBePositive() {
         #expect(diagnostics(header + "\nblocks_per_level: 0") == """
             test.yaml:7:19: error: blocks_per_level: expected a positive integer, found the integer 0

@@ -25,6 +25,35 @@ extension SpecValidator {
     }
 }
 
+extension SpecValidator {
+    /// Returns a problem for every block parameter the spec sets that reaches no block, with its key path:
+    /// settings for a time embedding the network does not have, for a downsample of a one-level
+    /// network, or network-wide settings for a block that every level replaces.
+    func unusedParameterProblems(_ plan: UNetPlan) -> [(path: String, message: String)] {
+        let used = Set(plan.blocks.flatMap { $0.givenParameters.map(\.keyPath) })
+        var settings: [String] = []
+        for (slotKey, values) in plan.spec.blockParameters {
+            settings += values.keys.map { "\(slotKey)_params.\($0)" }
+        }
+        for (level, override) in plan.spec.levels.enumerated() {
+            for (slotKey, values) in override.blockParameters {
+                settings += values.keys.map { "levels.\(level).\(slotKey)_params.\($0)" }
+            }
+        }
+        return settings.sorted().filter { !used.contains($0) }.map { path in
+            let reason: String
+            if path.hasPrefix("time_embedding_params.") {
+                reason = "with_time_emb is false, so the network has no time embedding"
+            } else if path.hasPrefix("downsample_params.") {
+                reason = "a network with one level has no downsample"
+            } else {
+                reason = "every level names its own block for this key"
+            }
+            return (path, "the setting reaches no block, because \(reason); remove it")
+        }
+    }
+}
+
 extension BlockParameter.Kind {
     /// The kind with its article, as messages use it (`an integer`).
     var article: String {

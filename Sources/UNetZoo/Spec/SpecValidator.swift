@@ -22,6 +22,7 @@ public struct SpecValidator {
         diagnostics += imageSizeProblems(spec).map { Diagnostic(at: locations["image_size"] ?? fallback, path: "image_size", $0) }
 
         let plan = UNetPlan(spec: spec, registry: registry)
+        unusedParameterProblems(plan).forEach { report($0.path, $0.message) }
         for block in plan.blocks {
             guard let entry = registry.entry(block.slot, block.name) else {
                 report(block.nameKey, registry.unknownNameMessage(block.slot, block.name))
