@@ -17,6 +17,7 @@ enum BuildCommand {
                           input_shape, forward_seconds, modules.
           --dry-run       Allocate nothing and run nothing: print shapes, parameters, MACs and
                           activation memory per module and per level from the analytic costs.
+                          With --json: parameters, macs, activation_bytes, modules and parts.
           --diagram FILE  Also write an SVG picture of the U-Net: levels, resolutions, channels,
                           blocks, attention, resamplers and skip connections.
           --seed N        Seed of the weights and the input (default 0).
