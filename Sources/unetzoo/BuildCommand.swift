@@ -5,7 +5,7 @@ import UNetZoo
 /// `unetzoo build SPEC`: the module table, then one timed forward pass.
 enum BuildCommand {
     static let help = """
-        Usage: unetzoo build SPEC [--batch N] [--json] [--seed N] [--device cpu|cuda[:N]] [--threads N]
+        Usage: unetzoo build SPEC [--batch N] [--json] [--dry-run] [--diagram FILE.svg] [--seed N] [--device cpu|cuda[:N]] [--threads N]
 
         Loads and validates SPEC, builds the U-Net on libtorch, prints one row per module
         (path, block kind, output shape, parameters) with the total, then runs one forward pass
@@ -15,6 +15,11 @@ enum BuildCommand {
           --batch N       Batch size of the forward pass (default 1).
           --json          Print one JSON object instead of the table: parameters, output_shape,
                           input_shape, forward_seconds, modules.
+          --dry-run       Allocate nothing and run nothing: print shapes, parameters, MACs and
+                          activation memory per module and per level from the analytic costs.
+                          With --json: parameters, macs, activation_bytes, modules and parts.
+          --diagram FILE  Also write an SVG picture of the U-Net: levels, resolutions, channels,
+                          blocks, attention, resamplers and skip connections.
           --seed N        Seed of the weights and the input (default 0).
           --device D      cpu (default), cuda or cuda:N.
           --threads N     CPU threads for libtorch (default: libtorch's choice).
@@ -33,7 +38,7 @@ enum BuildCommand {
                 print(help)
                 return ExitCode.success
             }
-            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads"], flags: ["json", "help"])
+            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads", "diagram"], flags: ["json", "help", "dry-run"])
             guard parsed.positionals.count == 1 else {
                 throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
             }
@@ -51,6 +56,14 @@ enum BuildCommand {
         let path = parsed.positionals[0]
         do {
             let spec = try SpecLoader().load(path: path)
+            if let diagramPath = parsed.value("diagram") {
+                try DryRunReport.writeDiagram(spec, to: diagramPath)
+            }
+            if parsed.flag("dry-run") {
+                let profile = Profiler.profile(UNetPlan(spec: spec), batch: batch)
+                parsed.flag("json") ? DryRunReport.printJSON(profile, spec: spec) : DryRunReport.printTable(profile, spec: spec)
+                return ExitCode.success
+            }
             try Torch.manualSeed(UInt64(seed))
             let model = try UNetBuilder(device: device).build(spec)
             let result = try model.timedForward(batch: batch, device: device)

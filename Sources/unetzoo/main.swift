@@ -16,6 +16,8 @@ let mainHelp = """
 
     Commands:
       build SPEC      Print the module table of a spec and time one forward pass.
+      blocks [NAME]   List the registered blocks, or show one block's parameters.
+      diff A B        Compare two specs: differing resolved keys, parameters and MACs per level.
 
     Options:
       -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
@@ -44,6 +46,8 @@ func run(_ arguments: [String]) -> Int32 {
         return ExitCode.success
     case "build":
         return BuildCommand.run(rest)
+    case "blocks": return BlocksCommand.run(rest)
+    case "diff": return DiffCommand.run(rest)
     default:
         let hint = nearestName(to: command, in: ["build"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")

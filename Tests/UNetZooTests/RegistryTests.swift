@@ -3,14 +3,14 @@ import Torch
 @testable import UNetZoo
 
 @Suite struct RegistryTests {
-    @Test func standardRegistryHoldsReferenceBlocks() {
+    @Test func standardRegistryHoldsCatalogue() {
         let registry = BlockRegistry.standard
 
-        #expect(registry.names(.block) == ["resnet"])
+        #expect(registry.names(.block) == ["convnext", "resnet", "scale_shift_resnet"])
         #expect(registry.names(.attention) == ["dot_product", "linear", "none"])
-        #expect(registry.names(.downsample) == ["conv"])
-        #expect(registry.names(.upsample) == ["transposed_conv"])
-        #expect(registry.names(.timeEmbedding) == ["sinusoidal"])
+        #expect(registry.names(.downsample) == ["avgpool", "conv", "pixel_unshuffle"])
+        #expect(registry.names(.upsample) == ["nearest_conv", "pixel_shuffle", "transposed_conv"])
+        #expect(registry.names(.timeEmbedding) == ["learned", "random_fourier", "sinusoidal"])
     }
 
     @Test func duplicateRegistrationNamesBothOrigins() throws {

@@ -36,4 +36,23 @@ public final class DotProductAttention: UNetBlock {
     public var namedParameters: [(name: String, tensor: Tensor)] {
         childParameters(("to_qkv", toQKV), ("to_out", toOut))
     }
+
+    /// Returns the analytic cost of one sample over `channels` × `height` × `width` input; the two
+    /// N × N products per head (N = height · width) dominate at high resolution.
+    public static func cost(channels: Int, height: Int, width: Int, heads: Int, dimHead: Int) -> BlockCost {
+        let positions = height * width
+        let hidden = heads * dimHead
+        var cost = BlockCost.conv2d(channels, hidden * 3, kernelSize: 1, outputHeight: height, outputWidth: width, bias: false)
+
+        // scaled q, then similarity qᵀ k, its shift by the row maximum and the softmax
+        cost += .elementwise(hidden * positions)
+        cost += .matmul(count: heads, rows: positions, inner: dimHead, columns: positions)
+        cost += .elementwise(2 * heads * positions * positions)
+
+        // attention · vᵀ, then the head-major copy
+        cost += .matmul(count: heads, rows: positions, inner: positions, columns: dimHead)
+        cost += .elementwise(hidden * positions)
+
+        return cost + .conv2d(hidden, channels, kernelSize: 1, outputHeight: height, outputWidth: width)
+    }
 }

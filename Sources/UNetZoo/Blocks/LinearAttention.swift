@@ -41,4 +41,21 @@ public final class LinearAttention: UNetBlock {
     public var namedParameters: [(name: String, tensor: Tensor)] {
         childParameters(("to_qkv", toQKV), ("to_out.0", toOut), ("to_out.1", outNorm))
     }
+
+    /// Returns the analytic cost of one sample over `channels` × `height` × `width` input.
+    public static func cost(channels: Int, height: Int, width: Int, heads: Int, dimHead: Int) -> BlockCost {
+        let positions = height * width
+        let hidden = heads * dimHead
+        var cost = BlockCost.conv2d(channels, hidden * 3, kernelSize: 1, outputHeight: height, outputWidth: width, bias: false)
+
+        // softmax and scale of q, softmax of k
+        cost += .elementwise(3 * hidden * positions)
+
+        // context = k vᵀ per head, then contextᵀ q
+        cost += .matmul(count: heads, rows: dimHead, inner: positions, columns: dimHead)
+        cost += .matmul(count: heads, rows: dimHead, inner: dimHead, columns: positions)
+
+        cost += .conv2d(hidden, channels, kernelSize: 1, outputHeight: height, outputWidth: width)
+        return cost + .groupNorm(channels: channels, elements: channels * positions)
+    }
 }

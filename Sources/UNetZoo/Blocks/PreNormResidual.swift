@@ -19,6 +19,12 @@ public final class PreNormResidual: UNetBlock {
     public var namedParameters: [(name: String, tensor: Tensor)] {
         childParameters(("fn.fn", inner), ("fn.norm", norm))
     }
+
+    /// Returns the cost of the norm and the residual addition around an inner block of cost `inner`.
+    public static func cost(channels: Int, height: Int, width: Int, inner: BlockCost) -> BlockCost {
+        let features = channels * height * width
+        return .groupNorm(channels: channels, elements: features) + inner + .elementwise(features)
+    }
 }
 
 /// Passes its input through; used for `attention: none` and the last level's missing downsample.

@@ -54,4 +54,28 @@ public final class ResNetBlock: UNetBlock {
     public var namedParameters: [(name: String, tensor: Tensor)] {
         childParameters(("mlp.1", timeProjection), ("block1", block1), ("block2", block2), ("res_conv", resConv))
     }
+
+    /// Returns the analytic cost of one sample; height and width are unchanged.
+    public static func cost(_ context: BlockContext) -> BlockCost {
+        let (input, output) = (context.inputChannels, context.outputChannels)
+        let (height, width) = (context.height, context.width)
+        let features = output * height * width
+        var cost = BlockCost.zero
+
+        // block1 and block2: conv, norm, SiLU each
+        for channels in [input, output] {
+            cost += .conv2d(channels, output, kernelSize: 3, outputHeight: height, outputWidth: width)
+            cost += .groupNorm(channels: output, elements: features) + .elementwise(features)
+        }
+
+        // time: SiLU, projection, broadcast addition
+        if let timeDim = context.timeDim {
+            cost += .elementwise(timeDim) + .linear(timeDim, output) + .elementwise(features)
+        }
+
+        if input != output {
+            cost += .conv2d(input, output, kernelSize: 1, outputHeight: height, outputWidth: width)
+        }
+        return cost + .elementwise(features)
+    }
 }

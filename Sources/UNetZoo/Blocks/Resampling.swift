@@ -11,6 +11,11 @@ public final class ConvDownsample: UNetBlock {
     public func callAsFunction(_ x: Tensor, time: Tensor?) throws -> Tensor { try conv(x) }
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("conv", conv)) }
+
+    /// Returns the analytic cost of one sample; the output is half the height and width (rounded down).
+    public static func cost(_ context: BlockContext) -> BlockCost {
+        .conv2d(context.inputChannels, context.inputChannels, kernelSize: 4, outputHeight: context.height / 2, outputWidth: context.width / 2)
+    }
 }
 
 /// Doubles height and width with ConvTranspose2d(c, c, 4, stride 2, padding 1), the reference upsample.
@@ -24,4 +29,11 @@ public final class TransposedConvUpsample: UNetBlock {
     public func callAsFunction(_ x: Tensor, time: Tensor?) throws -> Tensor { try transConv(x) }
 
     public var namedParameters: [(name: String, tensor: Tensor)] { childParameters(("trans_conv", transConv)) }
+
+    /// Returns the analytic cost of one sample; the output is twice the height and width.
+    public static func cost(_ context: BlockContext) -> BlockCost {
+        .convTranspose2d(
+            context.inputChannels, context.inputChannels, kernelSize: 4, inputHeight: context.height, inputWidth: context.width,
+            outputHeight: context.height * 2, outputWidth: context.width * 2)
+    }
 }

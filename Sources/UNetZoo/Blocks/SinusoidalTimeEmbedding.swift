@@ -40,4 +40,9 @@ public final class SinusoidalTimeEmbedding: UNetBlock {
     public var namedParameters: [(name: String, tensor: Tensor)] {
         childParameters(("1", linear1), ("3", linear2))
     }
+
+    /// Returns the analytic cost of one timestep: the features, then Linear, GELU, Linear.
+    public static func cost(dim: Int, outputDim: Int) -> BlockCost {
+        .elementwise(dim / 2 * 2) + .linear(dim, outputDim) + .elementwise(outputDim) + .linear(outputDim, outputDim)
+    }
 }

@@ -8,11 +8,11 @@ public final class UNet: Module {
     public let plan: UNetPlan
     public let initConv: Conv2d
     public let timeEmbedding: UNetBlock?
-    /// Per level: two residual blocks, attention, and a downsample except on the last level.
+    /// Per level: `plan.blocksPerLevel` residual blocks, attention, and a downsample except on the last level.
     public let downs: [[UNetBlock]]
     /// Residual block, attention, residual block.
     public let middle: [UNetBlock]
-    /// Per up level: two residual blocks, attention, upsample.
+    /// Per up level: `plan.blocksPerLevel` residual blocks, attention, upsample.
     public let ups: [[UNetBlock]]
     public let finalBlock: UNetBlock
     public let finalConv: Conv2d
@@ -38,13 +38,14 @@ public final class UNet: Module {
 
         // down: keep each level's attention output for the skip connections
         var skips: [Tensor] = []
+        let attentionIndex = plan.blocksPerLevel
         for stage in downs {
-            h = try stage[0](h, time: time)
-            h = try stage[1](h, time: time)
-            h = try stage[2](h, time: time)
+            for block in stage[...attentionIndex] {
+                h = try block(h, time: time)
+            }
             skips.append(h)
-            if stage.count > 3 {
-                h = try stage[3](h, time: time)
+            if stage.count > attentionIndex + 1 {
+                h = try stage[attentionIndex + 1](h, time: time)
             }
         }
 

@@ -16,6 +16,10 @@ public struct PlannedBlock: Sendable {
     public var groupsKey: String
     /// The U-Net level it belongs to, nil for the time embedding, the middle and the output block.
     public var level: Int?
+    /// The block parameters the spec sets for this block, each with the key path that sets it
+    /// (`block_params.mult` or `levels.1.block_params.mult`). A level's setting of the same name wins.
+    /// Only values that fit the entry's schema reach `context.parameters`.
+    public var givenParameters: [(name: String, value: BlockParameterValue, keyPath: String)] = []
 }
 
 /// The whole network laid out from a spec without allocating a tensor: every block in forward order
@@ -24,6 +28,8 @@ public struct UNetPlan: Sendable {
     public var spec: UNetSpec
     /// Width of the time feature, nil when the spec has `with_time_emb: false`.
     public var timeDim: Int?
+    /// Residual blocks per level: `downs.i.0 ..< blocksPerLevel` are residual blocks, then attention, then the resampler.
+    public var blocksPerLevel: Int
     public var timeEmbedding: PlannedBlock?
     public var downs: [[PlannedBlock]]
     public var middle: [PlannedBlock]
@@ -45,6 +51,8 @@ public struct UNetPlan: Sendable {
         let levelCount = spec.dimMults.count
         let timeDim = spec.withTimeEmb ? spec.dim : nil
         self.timeDim = timeDim
+        let blocksPerLevel = max(spec.blocksPerLevel, 1)
+        self.blocksPerLevel = blocksPerLevel
 
         func key(_ level: Int?, _ name: String, fallback: String) -> String {
             guard let level, level < spec.levels.count else { return fallback }
@@ -68,10 +76,36 @@ public struct UNetPlan: Sendable {
                 path: path, inputChannels: input.0, outputChannels: outputChannels, height: input.1, width: input.2,
                 timeDim: time, groups: choices.groups ?? spec.resnetBlockGroups, heads: choices.heads ?? spec.heads,
                 dimHead: choices.dimHead ?? spec.dimHead, device: device)
-            let output = registry.entry(slot, name)?.outputShape(context) ?? slot.defaultOutputShape(context)
+            let given = givenParameters(nameKey: nameKey, level: level)
+            let entry = registry.entry(slot, name)
+            var resolved = context
+            for setting in given {
+                if let value = entry?.parameter(named: setting.name)?.accepting(setting.value) {
+                    resolved.parameters[setting.name] = value
+                }
+            }
+            resolved = entry?.withDefaults(resolved) ?? resolved
+            let output = entry?.outputShape(resolved) ?? slot.defaultOutputShape(resolved)
             return PlannedBlock(
-                path: path, slot: slot, name: name, context: context, output: output, nameKey: nameKey,
-                groupsKey: key(level, "groups", fallback: "resnet_block_groups"), level: level)
+                path: path, slot: slot, name: name, context: resolved, output: output, nameKey: nameKey,
+                groupsKey: key(level, "groups", fallback: "resnet_block_groups"), level: level, givenParameters: given)
+        }
+
+        // network-wide settings first, so that a level's setting of the same name replaces them
+        func givenParameters(nameKey: String, level: Int?) -> [(name: String, value: BlockParameterValue, keyPath: String)] {
+            let slotKey = nameKey.split(separator: ".").last.map(String.init) ?? nameKey
+            var settings: [String: (value: BlockParameterValue, keyPath: String)] = [:]
+            // network-wide settings configure the network-wide block, not a block a level chooses instead
+            let networkWide = nameKey.hasPrefix("levels.") ? [:] : spec.blockParameters[slotKey] ?? [:]
+            for (name, value) in networkWide {
+                settings[name] = (value, "\(slotKey)_params.\(name)")
+            }
+            if let level, level < spec.levels.count {
+                for (name, value) in spec.levels[level].blockParameters[slotKey] ?? [:] {
+                    settings[name] = (value, "levels.\(level).\(slotKey)_params.\(name)")
+                }
+            }
+            return settings.keys.sorted().map { (name: $0, value: settings[$0]!.value, keyPath: settings[$0]!.keyPath) }
         }
 
         timeEmbedding = timeDim.map { width in
@@ -79,7 +113,7 @@ public struct UNetPlan: Sendable {
                  level: nil, time: nil, nameKey: "time_embedding")
         }
 
-        // down levels: two residual blocks, attention, then a downsample except on the last level
+        // down levels: residual blocks, attention, then a downsample except on the last level
         var shape = (dims[0], spec.imageSize.height, spec.imageSize.width)
         var downs: [[PlannedBlock]] = []
         var skips: [(Int, Int, Int)] = []
@@ -87,13 +121,18 @@ public struct UNetPlan: Sendable {
             let choices = spec.level(level)
             let out = dims[level + 1]
             let blockKey = key(level, "block", fallback: "block")
-            let first = plan("downs.\(level).0", .block, choices.block!, input: shape, outputChannels: out, level: level, time: timeDim, nameKey: blockKey)
-            let second = plan("downs.\(level).1", .block, choices.block!, input: first.output, outputChannels: out, level: level, time: timeDim, nameKey: blockKey)
-            let attention = plan("downs.\(level).2", .attention, choices.attention!, input: second.output, outputChannels: second.output.channels, level: level, time: timeDim, nameKey: key(level, "attention", fallback: "attention"))
+            var stage: [PlannedBlock] = []
+            var input = shape
+            for index in 0..<blocksPerLevel {
+                let block = plan("downs.\(level).\(index)", .block, choices.block!, input: input, outputChannels: out, level: level, time: timeDim, nameKey: blockKey)
+                stage.append(block)
+                input = block.output
+            }
+            let attention = plan("downs.\(level).\(blocksPerLevel)", .attention, choices.attention!, input: input, outputChannels: input.0, level: level, time: timeDim, nameKey: key(level, "attention", fallback: "attention"))
             skips.append(attention.output)
-            var stage = [first, second, attention]
+            stage.append(attention)
             if level < levelCount - 1 {
-                stage.append(plan("downs.\(level).3", .downsample, spec.downsample, input: attention.output, outputChannels: attention.output.channels, level: level, time: nil, nameKey: "downsample"))
+                stage.append(plan("downs.\(level).\(blocksPerLevel + 1)", .downsample, spec.downsample, input: attention.output, outputChannels: attention.output.channels, level: level, time: nil, nameKey: "downsample"))
             }
             shape = stage.last!.output
             downs.append(stage)
@@ -116,12 +155,17 @@ public struct UNetPlan: Sendable {
             let out = dims[level]
             let skip = skips[level]
             let blockKey = key(level, "block", fallback: "block")
-            let input = (shape.0 + skip.0, shape.1, shape.2)
-            let first = plan("ups.\(index).0", .block, choices.block!, input: input, outputChannels: out, level: level, time: timeDim, nameKey: blockKey)
-            let second = plan("ups.\(index).1", .block, choices.block!, input: first.output, outputChannels: out, level: level, time: timeDim, nameKey: blockKey)
-            let attention = plan("ups.\(index).2", .attention, choices.attention!, input: second.output, outputChannels: out, level: level, time: timeDim, nameKey: key(level, "attention", fallback: "attention"))
-            let upsample = plan("ups.\(index).3", .upsample, spec.upsample, input: attention.output, outputChannels: out, level: level, time: nil, nameKey: "upsample")
-            ups.append([first, second, attention, upsample])
+            var stage: [PlannedBlock] = []
+            var input = (shape.0 + skip.0, shape.1, shape.2)
+            for block in 0..<blocksPerLevel {
+                let planned = plan("ups.\(index).\(block)", .block, choices.block!, input: input, outputChannels: out, level: level, time: timeDim, nameKey: blockKey)
+                stage.append(planned)
+                input = planned.output
+            }
+            let attention = plan("ups.\(index).\(blocksPerLevel)", .attention, choices.attention!, input: input, outputChannels: out, level: level, time: timeDim, nameKey: key(level, "attention", fallback: "attention"))
+            let upsample = plan("ups.\(index).\(blocksPerLevel + 1)", .upsample, spec.upsample, input: attention.output, outputChannels: out, level: level, time: nil, nameKey: "upsample")
+            stage += [attention, upsample]
+            ups.append(stage)
             shape = upsample.output
         }
         self.ups = ups

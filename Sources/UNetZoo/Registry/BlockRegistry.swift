@@ -27,10 +27,10 @@ public final class BlockRegistry: @unchecked Sendable {
 
     public init() {}
 
-    /// A registry holding the reference blocks.
+    /// A registry holding the reference blocks and the catalogue of alternatives.
     public static let standard: BlockRegistry = {
         let registry = BlockRegistry()
-        for entry in ReferenceBlocks.entries {
+        for entry in ReferenceBlocks.entries + CatalogueBlocks.entries {
             try! registry.register(entry)
         }
         return registry

@@ -32,11 +32,13 @@ public struct BlockContext: Sendable {
     public var groups: Int
     public var heads: Int
     public var dimHead: Int
+    /// The block's schema parameters by name, as the spec sets them and with defaults filled in by the plan.
+    public var parameters: [String: BlockParameterValue]
     public var device: Device
 
     public init(
         path: String, inputChannels: Int, outputChannels: Int, height: Int, width: Int, timeDim: Int?,
-        groups: Int, heads: Int, dimHead: Int, device: Device = .cpu
+        groups: Int, heads: Int, dimHead: Int, parameters: [String: BlockParameterValue] = [:], device: Device = .cpu
     ) {
         self.path = path
         self.inputChannels = inputChannels
@@ -47,6 +49,7 @@ public struct BlockContext: Sendable {
         self.groups = groups
         self.heads = heads
         self.dimHead = dimHead
+        self.parameters = parameters
         self.device = device
     }
 }

@@ -7,8 +7,8 @@ struct SpecDecoder {
         "name", "image_size", "channels", "dim", "dim_mults", "resnet_block_groups", "init_dim", "out_dim",
         "with_time_emb", "block", "attention", "mid_attention", "downsample", "upsample", "time_embedding",
         "heads", "dim_head", "levels",
-    ]
-    static let levelKeys = ["block", "attention", "groups", "heads", "dim_head"]
+    ] + blockOptionKeys
+    static let levelKeys = ["block", "attention", "groups", "heads", "dim_head"] + levelBlockOptionKeys
 
     let file: String
     var diagnostics: [Diagnostic] = []
@@ -68,6 +68,7 @@ struct SpecDecoder {
         if let node = values["levels"] {
             spec.levels = levels(node, expected: spec.dimMults.count)
         }
+        decodeBlockOptions(values, into: &spec)
         return complete ? spec : nil
     }
 
@@ -132,6 +133,7 @@ struct SpecDecoder {
             if let node = values["groups"] { level.groups = positiveInt(node, path: "\(path).groups") }
             if let node = values["heads"] { level.heads = positiveInt(node, path: "\(path).heads") }
             if let node = values["dim_head"] { level.dimHead = positiveInt(node, path: "\(path).dim_head") }
+            decodeLevelBlockOptions(values, path: path, into: &level)
             result.append(level)
         }
         return result

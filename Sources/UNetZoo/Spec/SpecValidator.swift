@@ -22,11 +22,13 @@ public struct SpecValidator {
         diagnostics += imageSizeProblems(spec).map { Diagnostic(at: locations["image_size"] ?? fallback, path: "image_size", $0) }
 
         let plan = UNetPlan(spec: spec, registry: registry)
+        unusedParameterProblems(plan).forEach { report($0.path, $0.message) }
         for block in plan.blocks {
             guard let entry = registry.entry(block.slot, block.name) else {
                 report(block.nameKey, registry.unknownNameMessage(block.slot, block.name))
                 continue
             }
+            parameterProblems(block, entry).forEach { report($0.path, $0.message) }
             let place = block.level.map { "level \($0) (\(block.path))" } ?? block.path
             for problem in entry.check(block.context) {
                 let key = problem.contains("groups") ? block.groupsKey : block.nameKey

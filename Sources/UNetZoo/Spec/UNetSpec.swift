@@ -23,6 +23,8 @@ public struct UNetSpec: Equatable, Sendable {
         public var groups: Int?
         public var heads: Int?
         public var dimHead: Int?
+        /// Block parameters for this level's blocks by slot key (`block`, `attention`), then by name.
+        public var blockParameters: [String: [String: BlockParameterValue]] = [:]
 
         public init(block: String? = nil, attention: String? = nil, groups: Int? = nil, heads: Int? = nil, dimHead: Int? = nil) {
             self.block = block
@@ -52,6 +54,12 @@ public struct UNetSpec: Equatable, Sendable {
     public var dimHead: Int
     /// One entry per entry of `dimMults`, or empty when no level overrides anything.
     public var levels: [Level]
+    /// Residual blocks per down level; each up level has as many. The reference has 2.
+    public var blocksPerLevel = 2
+    /// Block parameters by slot key (`block`, `attention`, `mid_attention`, `downsample`, `upsample`,
+    /// `time_embedding`), then by name. They configure the block that the network-wide key names,
+    /// wherever it is used; a level that names another block takes only its own `levels.N.*_params`.
+    public var blockParameters: [String: [String: BlockParameterValue]] = [:]
 
     public init(
         name: String = "unet", imageSize: ImageSize = ImageSize(height: 32, width: 32), channels: Int = 3,
