@@ -64,7 +64,7 @@ import Testing
 
         #expect(result.status == 1)
         #expect(result.stdout == "")
-        #expect(result.stderr.contains("error: block: unknown block block 'resnt'; did you mean 'resnet'?"))
+        #expect(result.stderr.contains("error: block: unknown block 'resnt'; did you mean 'resnet'?"))
         #expect(usage.status == 2)
         #expect(usage.stderr.hasPrefix("error: expected two specs A and B, got 1\n"))
     }
