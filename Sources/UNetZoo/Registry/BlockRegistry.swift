@@ -76,13 +76,15 @@ public final class BlockRegistry: @unchecked Sendable {
     /// The message for a name that is not registered: what is registered for the slot, and the nearest match.
     public func unknownNameMessage(_ slot: BlockSlot, _ name: String) -> String {
         let known = names(slot)
-        var message = "unknown \(slot) block '\(name)'"
+        // "unknown block 'x'" for the block slot itself, "unknown attention block 'x'" for the others
+        let kind = slot == .block ? "block" : "\(slot) block"
+        var message = "unknown \(kind) '\(name)'"
         if let suggestion = nearestName(to: name, in: known) {
             message += "; did you mean '\(suggestion)'?"
         } else {
             message += "."
         }
-        return message + " Registered \(slot) blocks: \(known.joined(separator: ", "))."
+        return message + " Registered \(kind)s: \(known.joined(separator: ", "))."
     }
 
     static func isValidName(_ name: String) -> Bool {

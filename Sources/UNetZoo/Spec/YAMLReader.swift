@@ -132,7 +132,7 @@ private struct ParserState {
             guard let target = anchors[name] else {
                 throw SpecError([Diagnostic(at: start, path: "", "the alias *\(name) refers to no anchor defined before it")])
             }
-            try count(anchorSizes[name, default: 1] - 1, at: start)
+            try count(anchorSizes[name, default: 1] - 1, at: start, alias: name)
             return target
 
         case YAML_SCALAR_EVENT:
@@ -192,10 +192,13 @@ private struct ParserState {
         }
     }
 
-    private mutating func count(_ nodes: Int, at location: SourceLocation) throws {
+    private mutating func count(_ nodes: Int, at location: SourceLocation, alias: String? = nil) throws {
         nodeCount += nodes
         if nodeCount > limits.maxNodes {
-            throw SpecError([Diagnostic(at: location, path: "", "the document expands to more than \(limits.maxNodes) nodes (through aliases?); specs are limited to that size")])
+            let message = alias.map {
+                "the alias *\($0) expands the document to more than \(limits.maxNodes) nodes, the limit for a spec; aliases that repeat aliases grow exponentially (a \"billion laughs\" file), so repeat the values without aliases"
+            } ?? "the document has more than \(limits.maxNodes) nodes, the limit for a spec"
+            throw SpecError([Diagnostic(at: location, path: "", message)])
         }
     }
 
