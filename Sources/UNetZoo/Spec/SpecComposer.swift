@@ -1,0 +1,153 @@
+import Foundation
+
+/// Reads a spec file together with the files it extends and merges them into one YAML tree.
+///
+/// `extends: other.yaml` names a base spec, relative to the directory of the file that names it.
+/// The base is read first (it may extend another file in turn) and the extending file is merged
+/// over it: mappings merge key by key, while lists and scalars replace. Every node keeps the file
+/// and position it came from, so later diagnostics point into the right layer.
+struct SpecComposer {
+    /// The most files one chain of `extends` may involve.
+    static let maxChainLength = 16
+
+    var reader: YAMLReader
+    var diagnostics: [Diagnostic] = []
+    /// The text of every file read, by the path diagnostics name it with.
+    var sources: [String: String] = [:]
+
+    init(reader: YAMLReader) {
+        self.reader = reader
+    }
+
+    /// The merged tree of the file at `path`, or nil when it or a base could not be read.
+    mutating func compose(path: String) -> YAMLNode? {
+        compose(path: path, chain: [], reference: nil)
+    }
+
+    /// The merged tree of in-memory text named `file`; `extends` resolves relative to the directory of `file`.
+    mutating func compose(data: Data, file: String) -> YAMLNode? {
+        guard let root = read(data, file: file) else { return nil }
+        return resolveExtends(root, file: file, chain: [canonicalPath(file)])
+    }
+
+    private mutating func compose(path: String, chain: [String], reference: YAMLNode?) -> YAMLNode? {
+        let location = reference?.location ?? SourceLocation(file: path, line: 1, column: 1)
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            let message = reference == nil ? "the spec file \(reason)" : "the base spec \(path) \(reason)"
+            diagnostics.append(Diagnostic(at: location, path: reference == nil ? "" : "extends", message))
+            return nil
+        }
+        guard let root = read(data, file: path) else { return nil }
+        return resolveExtends(root, file: path, chain: chain + [canonicalPath(path)])
+    }
+
+    private mutating func read(_ data: Data, file: String) -> YAMLNode? {
+        do {
+            sources[file] = String(decoding: data, as: UTF8.self)
+            guard let root = try reader.read(data, file: file) else {
+                diagnostics.append(Diagnostic(
+                    at: SourceLocation(file: file, line: 1, column: 1), path: "",
+                    "the spec is empty; expected a mapping of keys such as dim and dim_mults"))
+                return nil
+            }
+            return root
+        } catch let error as SpecError {
+            diagnostics += error.diagnostics
+            sources.merge(error.sources) { _, new in new }
+            return nil
+        } catch {
+            diagnostics.append(Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), path: "", "\(error)"))
+            return nil
+        }
+    }
+
+    /// `root` merged over the spec its `extends` key names, with the `extends` key removed.
+    private mutating func resolveExtends(_ root: YAMLNode, file: String, chain: [String]) -> YAMLNode? {
+        guard case .mapping(let pairs) = root.kind else { return root }
+        let isExtends = { (pair: (key: YAMLNode, value: YAMLNode)) -> Bool in
+            if case .scalar("extends", _) = pair.key.kind { return true }
+            return false
+        }
+        let extends = pairs.filter(isExtends)
+        guard let reference = extends.first?.value else { return root }
+        let own = YAMLNode(.mapping(pairs.filter { !isExtends($0) }), at: root.location, tag: root.tag)
+        if extends.count > 1 {
+            diagnostics.append(Diagnostic(
+                at: extends[1].key.location, path: "extends",
+                "duplicate key; it is first given at line \(extends[0].key.location.line); a spec extends one base, which may extend another"))
+            return nil
+        }
+        guard case .scalar(let relative, let plain) = reference.kind, case .string = YAMLScalar(text: relative, plain: plain && reference.tag == nil), !relative.isEmpty else {
+            diagnostics.append(Diagnostic(at: reference.location, path: "extends", "expected the path of a base spec such as base.yaml, found \(reference.typeDescription)"))
+            return nil
+        }
+        let directory = (file as NSString).deletingLastPathComponent
+        let path = relative.hasPrefix("/") || directory.isEmpty ? relative : "\(directory)/\(relative)"
+        let canonical = canonicalPath(path)
+        if let start = chain.firstIndex(of: canonical) {
+            let names = (chain[start...] + [canonical]).map { ($0 as NSString).lastPathComponent }
+            diagnostics.append(Diagnostic(
+                at: reference.location, path: "extends",
+                "extends forms a cycle: \(names.joined(separator: " -> ")); remove the extends key of one of these files"))
+            return nil
+        }
+        guard chain.count < Self.maxChainLength else {
+            diagnostics.append(Diagnostic(
+                at: reference.location, path: "extends",
+                "the chain of extends is longer than \(Self.maxChainLength) files; merge some of the base specs"))
+            return nil
+        }
+        guard let base = compose(path: path, chain: chain, reference: reference) else { return nil }
+        return Self.merge(base, own)
+    }
+
+    private func canonicalPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// The keys whose differing values mean two mappings describe different kinds of block, so the
+    /// later one replaces the earlier one whole instead of merging into it.
+    static let kindKeys = ["kind"]
+
+    /// `overlay` merged over `base`: mappings merge key by key, recursively; anything else, lists
+    /// included, is replaced by the overlay.
+    ///
+    /// When both mappings name a kind (`kind: resnet`, `kind: convnext`) and the kinds differ, the
+    /// overlay replaces the base whole, so that no parameter of the old kind is carried over.
+    /// A key given twice within one layer stays twice, so the decoder still reports the duplicate.
+    static func merge(_ base: YAMLNode, _ overlay: YAMLNode) -> YAMLNode {
+        guard case .mapping(let basePairs) = base.kind, case .mapping(let overlayPairs) = overlay.kind else {
+            return overlay
+        }
+        for key in kindKeys {
+            if let old = scalarText(of: key, in: basePairs), let new = scalarText(of: key, in: overlayPairs), old != new {
+                return overlay
+            }
+        }
+        var pairs = basePairs
+        var replaced: Set<Int> = []
+        for pair in overlayPairs {
+            let keyText = scalarText(pair.key)
+            if let keyText, let index = pairs.indices.first(where: { !replaced.contains($0) && $0 < basePairs.count && scalarText(pairs[$0].key) == keyText }) {
+                pairs[index] = (pair.key, merge(pairs[index].value, pair.value))
+                replaced.insert(index)
+            } else {
+                pairs.append(pair)
+            }
+        }
+        return YAMLNode(.mapping(pairs), at: overlay.location, tag: overlay.tag)
+    }
+
+    private static func scalarText(_ node: YAMLNode) -> String? {
+        if case .scalar(let text, _) = node.kind { return text }
+        return nil
+    }
+
+    private static func scalarText(of key: String, in pairs: [(key: YAMLNode, value: YAMLNode)]) -> String? {
+        pairs.first { scalarText($0.key) == key }.flatMap { scalarText($0.value) }
+    }
+}
