@@ -6,6 +6,7 @@ import UNetZoo
 enum BuildCommand {
     static let help = """
         Usage: unetzoo build SPEC [--batch N] [--json] [--seed N] [--device cpu|cuda[:N]] [--threads N]
+                              [--set key.path=value]...
 
         Loads and validates SPEC, builds the U-Net on libtorch, prints one row per module
         (path, block kind, output shape, parameters) with the total, then runs one forward pass
@@ -18,6 +19,7 @@ enum BuildCommand {
           --seed N        Seed of the weights and the input (default 0).
           --device D      cpu (default), cuda or cuda:N.
           --threads N     CPU threads for libtorch (default: libtorch's choice).
+          --set K=V       Override a spec value, as in `unetzoo validate` (repeatable).
           -h, --help      Show this help.
 
         Exit codes: 0 success, 1 invalid spec (diagnostics on stderr) or failed run, 2 usage error.
@@ -33,7 +35,7 @@ enum BuildCommand {
                 print(help)
                 return ExitCode.success
             }
-            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads"], flags: ["json", "help"])
+            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads", "set"], flags: ["json", "help"])
             guard parsed.positionals.count == 1 else {
                 throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
             }
@@ -50,7 +52,7 @@ enum BuildCommand {
 
         let path = parsed.positionals[0]
         do {
-            let spec = try SpecLoader().load(path: path)
+            let spec = try SpecLoader().load(path: path, overrides: parsed.all("set"))
             try Torch.manualSeed(UInt64(seed))
             let model = try UNetBuilder(device: device).build(spec)
             let result = try model.timedForward(batch: batch, device: device)
