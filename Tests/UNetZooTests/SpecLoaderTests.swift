@@ -163,6 +163,16 @@ import Testing
         #expect(rendered.hasPrefix("test.yaml:2:9: error: invalid YAML: while parsing a flow sequence: did not find expected ',' or ']'"))
     }
 
+    @Test func manyProblemsAreCappedWithCount() throws {
+        let text = "image_size: 16\nchannels: 1\ndim: 8\ndim_mults: [1, 2]\nlevels: [" + Array(repeating: "x", count: 150).joined(separator: ", ") + "]\n"
+
+        let resolution = SpecLoader().resolve(data: Data(text.utf8), file: "test.yaml")
+
+        // One error for the length of levels and one per entry that is not a mapping: 151.
+        #expect(resolution.diagnostics.count == SpecLoader.maxDiagnostics + 1)
+        #expect(resolution.diagnostics.last?.description == "test.yaml:5:307: error: 51 more problems (51 of them errors) are not shown; fix the ones above first")
+    }
+
     @Test func missingFileIsReported() {
         let error = #expect(throws: SpecError.self) { try SpecLoader().load(path: "/nonexistent/spec.yaml") }
         #expect(error?.description == "/nonexistent/spec.yaml:1:1: error: the spec file does not exist")

@@ -45,9 +45,13 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
 
     /// The one-line form followed by the source line and a caret under the column, like a compiler.
     public func rendered(source: String?) -> String {
-        guard let source, location.line >= 1 else { return description }
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        guard location.line <= lines.count else { return description }
+        rendered(lines: source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) })
+    }
+
+    /// Renders like `rendered(source:)` from the source already split into lines, so that many
+    /// diagnostics of one file split it once.
+    func rendered(lines: [Substring]?) -> String {
+        guard let lines, location.line >= 1, location.line <= lines.count else { return description }
         // Control characters (from binary files) would move a terminal's cursor, so they show as U+FFFD.
         var characters = Array(String(lines[location.line - 1]).unicodeScalars.map { scalar -> Character in
             if scalar == "\t" { return " " }
@@ -77,8 +81,15 @@ public struct SpecError: Error, CustomStringConvertible {
         self.sources = sources
     }
 
-    /// Every diagnostic with its source line and caret, separated by blank lines.
+    /// Every diagnostic with its source line and caret, one after another.
     public var description: String {
-        diagnostics.map { $0.rendered(source: sources[$0.location.file]) }.joined(separator: "\n")
+        var lines: [String: [Substring]] = [:]
+        return diagnostics.map { diagnostic in
+            let file = diagnostic.location.file
+            if lines[file] == nil, let source = sources[file] {
+                lines[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            return diagnostic.rendered(lines: lines[file])
+        }.joined(separator: "\n")
     }
 }

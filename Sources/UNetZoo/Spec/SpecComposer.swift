@@ -129,12 +129,16 @@ struct SpecComposer {
             }
         }
         var pairs = basePairs
-        var replaced: Set<Int> = []
+        // The first base pair of each key, which the overlay's first pair of that key merges into.
+        var baseIndex: [String: Int] = [:]
+        for (index, pair) in basePairs.enumerated() {
+            if let key = scalarText(pair.key), baseIndex[key] == nil {
+                baseIndex[key] = index
+            }
+        }
         for pair in overlayPairs {
-            let keyText = scalarText(pair.key)
-            if let keyText, let index = pairs.indices.first(where: { !replaced.contains($0) && $0 < basePairs.count && scalarText(pairs[$0].key) == keyText }) {
+            if let key = scalarText(pair.key), let index = baseIndex.removeValue(forKey: key) {
                 pairs[index] = (pair.key, merge(pairs[index].value, pair.value))
-                replaced.insert(index)
             } else {
                 pairs.append(pair)
             }

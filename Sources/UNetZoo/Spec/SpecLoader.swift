@@ -90,7 +90,7 @@ public struct SpecLoader {
             }
         }
         guard let root else {
-            return SpecResolution(spec: nil, diagnostics: diagnostics, given: [:], sources: sources)
+            return SpecResolution(spec: nil, diagnostics: capped(diagnostics), given: [:], sources: sources)
         }
 
         var decoder = SpecDecoder(file: file)
@@ -101,6 +101,21 @@ public struct SpecLoader {
             validator.limits = limits
             diagnostics += validator.validate(spec, locations: decoder.locations)
         }
-        return SpecResolution(spec: spec, diagnostics: diagnostics, given: decoder.locations.filter { !$0.key.isEmpty }, sources: sources)
+        return SpecResolution(spec: spec, diagnostics: capped(diagnostics), given: decoder.locations.filter { !$0.key.isEmpty }, sources: sources)
+    }
+
+    /// The most diagnostics one spec reports; a file with thousands of mistakes is
+    /// usually one mistake repeated, and rendering all of them would flood the terminal.
+    public static let maxDiagnostics = 100
+
+    /// The first `maxDiagnostics` diagnostics and, when there are more, one that counts the rest.
+    private func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        guard diagnostics.count > Self.maxDiagnostics else { return diagnostics }
+        let rest = diagnostics[Self.maxDiagnostics...]
+        let errors = rest.filter { $0.severity == .error }.count
+        let note = Diagnostic(
+            errors > 0 ? .error : .warning, at: rest.first!.location, path: "",
+            "\(rest.count) more problems (\(errors) of them errors) are not shown; fix the ones above first")
+        return Array(diagnostics.prefix(Self.maxDiagnostics)) + [note]
     }
 }
