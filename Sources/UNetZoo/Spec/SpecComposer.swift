@@ -7,7 +7,7 @@ import Foundation
 /// over it: mappings merge key by key, while lists and scalars replace. Every node keeps the file
 /// and position it came from, so later diagnostics point into the right layer.
 struct SpecComposer {
-    /// The most files one chain of `extends` may involve.
+    /// The maximum number of files in one chain of `extends`.
     static let maxChainLength = 16
 
     var reader: YAMLReader
@@ -19,12 +19,12 @@ struct SpecComposer {
         self.reader = reader
     }
 
-    /// The merged tree of the file at `path`, or nil when it or a base could not be read.
+    /// Reads the file at `path` with its bases and returns the merged tree, or nil when a file could not be read.
     mutating func compose(path: String) -> YAMLNode? {
         compose(path: path, chain: [], reference: nil)
     }
 
-    /// The merged tree of in-memory text named `file`; `extends` resolves relative to the directory of `file`.
+    /// Merges in-memory text named `file` over its bases, which resolve relative to the directory of `file`.
     mutating func compose(data: Data, file: String) -> YAMLNode? {
         guard let root = read(data, file: file) else { return nil }
         return resolveExtends(root, file: file, chain: [canonicalPath(file)])
@@ -65,7 +65,7 @@ struct SpecComposer {
         }
     }
 
-    /// `root` merged over the spec its `extends` key names, with the `extends` key removed.
+    /// Merges `root` over the spec its `extends` key names and removes the `extends` key.
     private mutating func resolveExtends(_ root: YAMLNode, file: String, chain: [String]) -> YAMLNode? {
         guard case .mapping(let pairs) = root.kind else { return root }
         let isExtends = { (pair: (key: YAMLNode, value: YAMLNode)) -> Bool in
@@ -113,7 +113,7 @@ struct SpecComposer {
     /// later one replaces the earlier one whole instead of merging into it.
     static let kindKeys = ["kind"]
 
-    /// `overlay` merged over `base`: mappings merge key by key, recursively; anything else, lists
+    /// Merges `overlay` over `base`: mappings merge key by key, recursively; anything else, lists
     /// included, is replaced by the overlay.
     ///
     /// When both mappings name a kind (`kind: resnet`, `kind: convnext`) and the kinds differ, the

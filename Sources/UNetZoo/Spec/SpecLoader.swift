@@ -46,8 +46,8 @@ public struct SpecLoader {
         return spec
     }
 
-    /// Decodes spec text; `file` names it in diagnostics, its stem is the default `name`, and an
-    /// `extends` path in it is relative to the directory of `file`.
+    /// Decodes spec text. `file` names it in diagnostics and its stem is the default `name`.
+    /// An `extends` path in the text is relative to the directory of `file`.
     public func load(data: Data, file: String, overrides: [String] = []) throws -> UNetSpec {
         let resolution = resolve(data: data, file: file, overrides: overrides)
         guard let spec = resolution.spec, resolution.isValid else { throw resolution.error }
@@ -104,11 +104,11 @@ public struct SpecLoader {
         return SpecResolution(spec: spec, diagnostics: capped(diagnostics), given: decoder.locations.filter { !$0.key.isEmpty }, sources: sources)
     }
 
-    /// The most diagnostics one spec reports; a file with thousands of mistakes is
-    /// usually one mistake repeated, and rendering all of them would flood the terminal.
+    /// The maximum number of diagnostics one spec reports. A file with thousands of mistakes
+    /// usually repeats one mistake, and rendering all of them would flood the terminal.
     public static let maxDiagnostics = 100
 
-    /// The first `maxDiagnostics` diagnostics and, when there are more, one that counts the rest.
+    /// Keeps the first `maxDiagnostics` diagnostics and, when there are more, adds one that counts the rest.
     private func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         guard diagnostics.count > Self.maxDiagnostics else { return diagnostics }
         let rest = diagnostics[Self.maxDiagnostics...]

@@ -17,7 +17,7 @@ struct SpecOverride {
     var segments: [Segment]
     var value: YAMLNode
 
-    /// The text `<--set>` stands for in rendered diagnostics.
+    /// Returns the text of the pseudo-file `<--set>` for rendering diagnostics.
     static func source(_ overrides: [String]) -> String {
         overrides.joined(separator: "\n")
     }
@@ -62,7 +62,7 @@ struct SpecOverride {
         return .success(SpecOverride(segments: segments, value: value))
     }
 
-    /// The node with every location moved from line 1 of the value text to its place in the override.
+    /// Moves every location of the node from line 1 of the value text to its place in the override.
     private static func relocated(_ node: YAMLNode, line: Int, columnOffset: Int) -> YAMLNode {
         var copy = node
         copy.location = SourceLocation(file: file, line: line, column: node.location.column + columnOffset)
@@ -77,7 +77,7 @@ struct SpecOverride {
         return copy
     }
 
-    /// `root` with this override applied: the value at the key path is merged with the new value
+    /// Applies this override to `root`: the value at the key path is merged with the new value
     /// (so a mapping merges and anything else is replaced), creating mappings on the way as needed.
     func apply(to root: YAMLNode) -> Result<YAMLNode, SpecError> {
         apply(to: root, at: segments[...], parentKey: nil, root: root)
@@ -148,7 +148,7 @@ struct SpecOverride {
         return nil
     }
 
-    /// The number of entries of `dim_mults` in the tree, or 0.
+    /// Counts the entries of `dim_mults` in the tree; returns 0 when it is not a list.
     private func levelCount(_ root: YAMLNode) -> Int {
         guard case .mapping(let pairs) = root.kind,
               let mults = pairs.last(where: { keyText($0.key) == "dim_mults" })?.value,
