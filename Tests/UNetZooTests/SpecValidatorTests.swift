@@ -23,6 +23,19 @@ import Torch
         ])
     }
 
+    @Test func specInCodeIsRangeChecked() {
+        var spec = UNetSpec(dimMults: [1, 0], heads: 0)
+        spec.levels = [UNetSpec.Level(dimHead: -4), UNetSpec.Level()]
+
+        let messages = SpecValidator().validate(spec, locations: [:]).map(\.description)
+
+        #expect(messages == [
+            "<spec>:1:1: error: heads: expected a positive integer of at most 1048576, found 0",
+            "<spec>:1:1: error: dim_mults.1: expected a positive integer of at most 1048576, found 0",
+            "<spec>:1:1: error: levels.0.dim_head: expected a positive integer of at most 1048576, found -4",
+        ])
+    }
+
     @Test func skipWithWrongSizeIsReported() throws {
         let registry = BlockRegistry()
         for entry in BlockRegistry.standard.entries {

@@ -35,6 +35,16 @@ public struct SpecValidator {
             }
         }
 
+        // A spec built in code skips the decoder's range checks; the plan needs them to lay out
+        // the network without overflowing, so nothing else is checked when one fails.
+        let rangeProblems = valueRangeProblems(spec)
+        if !rangeProblems.isEmpty {
+            for (path, problem) in rangeProblems {
+                report(path, problem)
+            }
+            return diagnostics
+        }
+
         let imageProblems = imageSizeProblems(spec, listForm: locations["image_size.0"] != nil)
         for (path, problem) in imageProblems {
             report(path, problem)
@@ -88,6 +98,28 @@ public struct SpecValidator {
             report(path, problem, .warning)
         }
         return diagnostics
+    }
+
+    /// Checks that every size, count and multiplier is in `1...SpecDecoder.maxInteger` and that
+    /// there are 1 to `SpecDecoder.maxLevels` levels, as the decoder does for a spec file.
+    func valueRangeProblems(_ spec: UNetSpec) -> [(String, String)] {
+        var values: [(String, Int?)] = [
+            ("image_size.0", spec.imageSize.height), ("image_size.1", spec.imageSize.width), ("channels", spec.channels),
+            ("dim", spec.dim), ("resnet_block_groups", spec.resnetBlockGroups), ("init_dim", spec.initDim),
+            ("out_dim", spec.outDim), ("heads", spec.heads), ("dim_head", spec.dimHead),
+        ]
+        values += spec.dimMults.enumerated().map { ("dim_mults.\($0)", $1) }
+        for (index, level) in spec.levels.enumerated() {
+            values += [("levels.\(index).groups", level.groups), ("levels.\(index).heads", level.heads), ("levels.\(index).dim_head", level.dimHead)]
+        }
+        var problems: [(String, String)] = []
+        if !(1...SpecDecoder.maxLevels).contains(spec.dimMults.count) {
+            problems.append(("dim_mults", "expected 1 to \(SpecDecoder.maxLevels) levels, found \(spec.dimMults.count)"))
+        }
+        for case let (path, value?) in values where !(1...SpecDecoder.maxInteger).contains(value) {
+            problems.append((path, "expected a positive integer of at most \(SpecDecoder.maxInteger), found \(value)"))
+        }
+        return problems
     }
 
     /// "level 1 (downs.1.0, downs.1.1), mid_block1": the blocks grouped by level, in the order given.
