@@ -77,6 +77,15 @@ import Testing
         #expect(keys(of: "block", in: SpecComposer.merge(base, otherKind)) == ["kind", "groups"])
     }
 
+    @Test func overrideOfKindReplacesWholeMapping() throws {
+        let root = try #require(try YAMLReader().read(Data("block: {kind: resnet, groups: 4}\n".utf8), file: "a.yaml"))
+        let newKind = try SpecOverride.parse("block.kind=convnext", index: 0, reader: YAMLReader()).get()
+        let sameKind = try SpecOverride.parse("block.kind=resnet", index: 0, reader: YAMLReader()).get()
+
+        #expect(keys(of: "block", in: try newKind.apply(to: root).get()) == ["kind"])
+        #expect(keys(of: "block", in: try sameKind.apply(to: root).get()) == ["kind", "groups"])
+    }
+
     /// Returns the keys of the mapping under `key` in a merged tree.
     func keys(of key: String, in root: YAMLNode) -> [String] {
         guard case .mapping(let pairs) = root.kind,

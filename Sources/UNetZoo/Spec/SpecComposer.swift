@@ -102,6 +102,12 @@ struct SpecComposer {
             return nil
         }
         guard let base = compose(path: path, chain: chain, reference: reference) else { return nil }
+        guard case .mapping = base.kind else {
+            diagnostics.append(Diagnostic(
+                at: base.location, path: "",
+                "a base spec must be a mapping of keys such as dim and dim_mults, found \(base.typeDescription)"))
+            return nil
+        }
         return Self.merge(base, own)
     }
 

@@ -116,7 +116,9 @@ struct SpecDecoder {
             firstLocation[key] = keyNode.location
             guard allowed.contains(key) else {
                 var message = "unknown key"
-                if let suggestion = nearestName(to: key, in: suggestions ?? allowed) {
+                if key == "<<" {
+                    message += "; YAML 1.2 has no merge key, so use extends: base.yaml or repeat the keys"
+                } else if let suggestion = nearestName(to: key, in: suggestions ?? allowed) {
                     message += "; did you mean '\(suggestion)'?"
                 } else {
                     message += "; known keys: \(allowed.joined(separator: ", "))"

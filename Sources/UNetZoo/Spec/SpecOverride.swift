@@ -41,6 +41,9 @@ struct SpecOverride {
             segments.append(Segment(key: String(part), location: location(offset)))
             offset += part.count + 1
         }
+        if segments.first?.key == "extends" {
+            return .failure(SpecError([Diagnostic(at: location(0), path: "extends", "extends cannot be overridden because overrides apply after the files are merged; write extends in the spec file")]))
+        }
 
         let valueOffset = text.distance(from: text.startIndex, to: equals) + 1
         let valueText = String(text[text.index(after: equals)...])
@@ -97,6 +100,12 @@ struct SpecOverride {
         switch node?.kind {
         case .mapping(let pairs)?:
             var pairs = pairs
+            // A new kind replaces the whole mapping, as in extends layers, so that no parameter of the old kind remains.
+            if rest.isEmpty, SpecComposer.kindKeys.contains(segment.key),
+               let old = pairs.last(where: { keyText($0.key) == segment.key })?.value, keyText(old) != keyText(value) {
+                let key = YAMLNode(.scalar(segment.key, plain: true), at: segment.location)
+                return .success(YAMLNode(.mapping([(key, value)]), at: node!.location, tag: node!.tag))
+            }
             if let index = pairs.lastIndex(where: { keyText($0.key) == segment.key }) {
                 switch apply(to: pairs[index].value, at: rest, parentKey: segment.key, root: root) {
                 case .success(let child): pairs[index].value = child
