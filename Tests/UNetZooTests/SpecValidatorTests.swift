@@ -73,7 +73,20 @@ import Torch
     @Test func oversizedFileIsRejectedBeforeParsing() {
         let text = "name: big\n" + String(repeating: "# padding\n", count: 110_000)
 
-        #expect(diagnostics(text) == "test.yaml:1:1: error: the file is 1100010 bytes; specs are limited to 1048576 bytes\nname: big\n^")
+        #expect(diagnostics(text) == "test.yaml:1:1: error: the file is larger than 1048576 bytes, the limit for a spec\nname: big\n^")
+    }
+
+    @Test func oversizedAndDirectoryPathsAreRejected() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("unetzoo-size-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let big = directory.appendingPathComponent("big.yaml")
+        try Data(repeating: UInt8(ascii: "#"), count: 3 << 20).write(to: big)
+
+        let bigResolution = SpecLoader().resolve(path: big.path)
+        let directoryResolution = SpecLoader().resolve(path: directory.path)
+
+        #expect(bigResolution.diagnostics.map(\.description) == ["\(big.path):1:1: error: the file is larger than 1048576 bytes, the limit for a spec"])
+        #expect(directoryResolution.diagnostics.map(\.description) == ["\(directory.path):1:1: error: the spec file is a directory"])
     }
 
     @Test func billionLaughsStopsAtNodeLimit() throws {

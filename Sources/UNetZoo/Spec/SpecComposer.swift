@@ -34,15 +34,25 @@ struct SpecComposer {
         let location = reference?.location ?? SourceLocation(file: path, line: 1, column: 1)
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try readBounded(path)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let reason = !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "cannot be read"
             let message = reference == nil ? "the spec file \(reason)" : "the base spec \(path) \(reason)"
             diagnostics.append(Diagnostic(at: location, path: reference == nil ? "" : "extends", message))
             return nil
         }
         guard let root = read(data, file: path) else { return nil }
         return resolveExtends(root, file: path, chain: chain + [canonicalPath(path)])
+    }
+
+    /// Reads at most one byte more than the reader's size limit, so that a huge file or an endless
+    /// device such as /dev/zero is reported as too large instead of filling memory.
+    private func readBounded(_ path: String) throws -> Data {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        return try handle.read(upToCount: reader.limits.maxBytes + 1) ?? Data()
     }
 
     private mutating func read(_ data: Data, file: String) -> YAMLNode? {

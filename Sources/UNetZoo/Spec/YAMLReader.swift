@@ -28,7 +28,7 @@ public struct YAMLReader {
     public func read(_ data: Data, file: String) throws -> YAMLNode? {
         let start = SourceLocation(file: file, line: 1, column: 1)
         guard data.count <= limits.maxBytes else {
-            throw SpecError([Diagnostic(at: start, path: "", "the file is \(data.count) bytes; specs are limited to \(limits.maxBytes) bytes")])
+            throw SpecError([Diagnostic(at: start, path: "", "the file is larger than \(limits.maxBytes) bytes, the limit for a spec")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SpecError([Diagnostic(at: firstInvalidUTF8(data, file: file), path: "", "the file is not valid UTF-8 text")])
