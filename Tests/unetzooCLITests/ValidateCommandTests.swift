@@ -76,6 +76,35 @@ import Testing
         #expect(diagnostics.dropFirst().allSatisfy { $0["line"] as? Int == 5 && $0["column"] as? Int == 22 })
     }
 
+    @Test func jsonExplainListsResolvedValues() throws {
+        let result = try unetzoo("validate", "--json", "--explain", "specs/fashion-mnist.yaml")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let spec = try #require((object["specs"] as? [[String: Any]])?.first)
+        let resolved = try #require(spec["resolved"] as? [[String: Any]])
+        let dim = try #require(resolved.first { $0["path"] as? String == "dim" })
+        let heads = try #require(resolved.first { $0["path"] as? String == "heads" })
+
+        #expect(result.status == 0)
+        #expect(spec["parameters"] as? Int == 1_614_793)
+        #expect(resolved.count == 17 + 3 * 5)
+        #expect(dim["value"] as? Int == 28)
+        #expect(dim["given"] as? Bool == true)
+        #expect((dim["location"] as? [String: Any])?["line"] as? Int == 5)
+        #expect(heads["value"] as? Int == 4)
+        #expect(heads["given"] as? Bool == false)
+        #expect(heads["default"] as? String == "default")
+    }
+
+    @Test func warningsKeepExitZero() throws {
+        let path = try temporaryFile("image_size: 8\nchannels: 1\ndim: 8\ndim_mults: [1, 2]\nresnet_block_groups: 4\nattention: none\nmid_attention: none\ndim_head: 16\n")
+
+        let result = try unetzoo("validate", path)
+
+        #expect(result.status == 0)
+        #expect(result.stdout.hasSuffix(": valid, 28,833 parameters, 1 warning\n"))
+        #expect(result.stderr == "\(path):8:11: warning: dim_head: has no effect because every attention block is 'none'\ndim_head: 16\n          ^\n")
+    }
+
     @Test func setOverridesBuild() throws {
         let result = try unetzoo("build", "specs/fashion-mnist.yaml", "--json", "--set", "dim_mults=[1, 2]", "--set", "image_size=[8, 12]")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
