@@ -35,8 +35,8 @@ public struct SpecValidator {
             }
         }
 
-        // A spec built in code skips the decoder's range checks; the plan needs them to lay out
-        // the network without overflowing, so nothing else is checked when one fails.
+        // A spec built in code skips the decoder's range checks. The plan could overflow without
+        // them, so nothing else is checked when one fails.
         let rangeProblems = valueRangeProblems(spec)
         if !rangeProblems.isEmpty {
             for (path, problem) in rangeProblems {
