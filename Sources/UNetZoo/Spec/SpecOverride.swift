@@ -19,7 +19,9 @@ struct SpecOverride {
 
     /// Returns the text of the pseudo-file `<--set>` for rendering diagnostics.
     static func source(_ overrides: [String]) -> String {
-        overrides.joined(separator: "\n")
+        // A line break inside one override would shift the line numbers of the ones after it.
+        // NOTE: columns on the second and later lines of a multi-line value are therefore approximate.
+        overrides.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
     }
 
     /// Parses override number `index` (0-based), or returns the diagnostics of a malformed one.
