@@ -1,7 +1,7 @@
 import Foundation
 
 /// Analytic sizes of a planned network, computed from shapes alone so that an absurd spec is
-/// refused before any tensor exists. Counts are `Double` so that no product of spec values overflows.
+/// rejected before any tensor exists. Counts are `Double` so that no product of spec values overflows.
 extension UNetPlan {
     /// The parameter count of the whole network: `init_conv`, every planned block and `final_conv.1`.
     /// For the reference blocks it equals the built network's count.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Structural checks of a decoded spec, analytic and without tensors: every problem at once.
 public struct SpecValidator {
-    /// Sizes above which a spec is refused before anything is allocated.
+    /// Sizes above which a spec is rejected before anything is allocated.
     public struct Limits: Sendable {
         /// Parameters of the whole network (2e9 float32 weights are 8 GB before gradients and optimiser state).
         public var maxParameters: Double = 2e9
@@ -200,7 +200,7 @@ public struct SpecValidator {
         return problems
     }
 
-    /// Refuses a network whose analytic parameter count or activation estimate is absurd, before any allocation.
+    /// Rejects a network whose analytic parameter count or activation estimate is absurd, before any allocation.
     func sizeProblems(_ plan: UNetPlan) -> [(String, String)] {
         var problems: [(String, String)] = []
         let parameters = estimatedParameterCount(plan)
