@@ -5,7 +5,8 @@ import UNetZoo
 /// `unetzoo build SPEC`: the module table, then one timed forward pass.
 enum BuildCommand {
     static let help = """
-        Usage: unetzoo build SPEC [--batch N] [--json] [--dry-run] [--diagram FILE.svg] [--seed N] [--device cpu|cuda[:N]] [--threads N]
+        Usage: unetzoo build SPEC [--batch N] [--json] [--dry-run] [--diagram FILE.svg] [--seed N]
+                              [--device cpu|cuda[:N]] [--threads N] [--set key.path=value]...
 
         Loads and validates SPEC, builds the U-Net on libtorch, prints one row per module
         (path, block kind, output shape, parameters) with the total, then runs one forward pass
@@ -23,6 +24,7 @@ enum BuildCommand {
           --seed N        Seed of the weights and the input (default 0).
           --device D      cpu (default), cuda or cuda:N.
           --threads N     CPU threads for libtorch (default: libtorch's choice).
+          --set K=V       Override a spec value, as in `unetzoo validate` (repeatable).
           -h, --help      Show this help.
 
         Exit codes: 0 success, 1 invalid spec (diagnostics on stderr) or failed run, 2 usage error.
@@ -38,7 +40,7 @@ enum BuildCommand {
                 print(help)
                 return ExitCode.success
             }
-            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads", "diagram"], flags: ["json", "help", "dry-run"])
+            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads", "diagram", "set"], flags: ["json", "help", "dry-run"])
             guard parsed.positionals.count == 1 else {
                 throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
             }
@@ -55,7 +57,7 @@ enum BuildCommand {
 
         let path = parsed.positionals[0]
         do {
-            let spec = try SpecLoader().load(path: path)
+            let spec = try SpecLoader().load(path: path, overrides: parsed.all("set"))
             if let diagramPath = parsed.value("diagram") {
                 try DryRunReport.writeDiagram(spec, to: diagramPath)
             }

@@ -18,6 +18,7 @@ let mainHelp = """
       build SPEC      Print the module table of a spec and time one forward pass.
       blocks [NAME]   List the registered blocks, or show one block's parameters.
       diff A B        Compare two specs: differing resolved keys, parameters and MACs per level.
+      validate SPEC...  Check specs without building them; --explain shows every resolved value.
 
     Options:
       -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
@@ -46,10 +47,14 @@ func run(_ arguments: [String]) -> Int32 {
         return ExitCode.success
     case "build":
         return BuildCommand.run(rest)
-    case "blocks": return BlocksCommand.run(rest)
-    case "diff": return DiffCommand.run(rest)
+    case "blocks":
+        return BlocksCommand.run(rest)
+    case "diff":
+        return DiffCommand.run(rest)
+    case "validate":
+        return ValidateCommand.run(rest)
     default:
-        let hint = nearestName(to: command, in: ["build"]).map { "; did you mean '\($0)'?" } ?? ""
+        let hint = nearestName(to: command, in: ["build", "blocks", "diff", "validate"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
         return ExitCode.usage
     }

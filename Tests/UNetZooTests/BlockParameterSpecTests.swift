@@ -76,6 +76,9 @@ import Testing
             test.yaml:9:36: error: time_embedding_params.timesteps: the setting reaches no block, because with_time_emb is false, so the network has no time embedding; remove it
             time_embedding_params: {timesteps: 10}
                                                ^
+            test.yaml:8:17: warning: time_embedding: has no effect because with_time_emb is false
+            time_embedding: learned
+                            ^
             """)
     }
 

@@ -32,7 +32,7 @@ import Testing
             dim_mults: [1, 2]
             """
         #expect(diagnostics(text) == """
-            test.yaml:3:6: error: dim: expected a positive integer, found the string "64"
+            test.yaml:3:6: error: dim: expected a positive integer, found the string "64"; quotes make a value a string, so write 64 without them
             dim: "64"
                  ^
             """)
@@ -64,7 +64,7 @@ import Testing
             dim: 32
             """
         #expect(diagnostics(text) == """
-            test.yaml:5:1: error: dim: duplicate key; it is first given at line 3
+            test.yaml:5:1: error: dim: duplicate key; it is first given at line 3; remove one of them
             dim: 32
             ^
             """)
@@ -79,7 +79,7 @@ import Testing
             with_time_emb: yes
             """
         #expect(diagnostics(text) == """
-            test.yaml:5:16: error: with_time_emb: expected true or false, found the string "yes"
+            test.yaml:5:16: error: with_time_emb: expected true or false, found the string "yes"; YAML 1.2 reads yes as a string (YAML 1.1 read it as a boolean), so write true or false
             with_time_emb: yes
                            ^
             """)
@@ -110,7 +110,7 @@ import Testing
             """
         let rendered = diagnostics(text)
         #expect(rendered.hasPrefix("""
-            test.yaml:5:22: error: resnet_block_groups: level 0 (downs.0.0): 28 channels are not divisible by 8 groups; groups that divide 28: 1, 2, 4, 7, 14, 28
+            test.yaml:5:22: error: resnet_block_groups: level 0 (downs.0.0, downs.0.1), level 1 (ups.1.0, ups.1.1), final_conv.0: 28 channels are not divisible by 8 groups; groups that divide 28: 1, 2, 4, 7, 14, 28
             resnet_block_groups: 8
                                  ^
             """))
@@ -125,9 +125,9 @@ import Testing
             resnet_block_groups: 4
             """
         #expect(diagnostics(text) == """
-            test.yaml:1:13: error: image_size: height 30 is not divisible by 4: 3 levels halve it 2 times, and level 1 gets the odd size 15 that cannot be halved; nearest valid heights: 28 or 32
+            test.yaml:1:14: error: image_size.0: height 30 is not divisible by 2^2 = 4: 3 levels halve it 2 times, and level 1 gets the odd size 15 that cannot be halved; nearest valid heights: 28 or 32
             image_size: [30, 32]
-                        ^
+                         ^
             """)
     }
 
@@ -161,6 +161,16 @@ import Testing
     @Test func syntaxErrorCarriesLocation() {
         let rendered = diagnostics("dim: [1, 2\nchannels: 3\n")
         #expect(rendered.hasPrefix("test.yaml:2:9: error: invalid YAML: while parsing a flow sequence: did not find expected ',' or ']'"))
+    }
+
+    @Test func manyProblemsAreCappedWithCount() throws {
+        let text = "image_size: 16\nchannels: 1\ndim: 8\ndim_mults: [1, 2]\nlevels: [" + Array(repeating: "x", count: 150).joined(separator: ", ") + "]\n"
+
+        let resolution = SpecLoader().resolve(data: Data(text.utf8), file: "test.yaml")
+
+        // One error for the length of levels and one per entry that is not a mapping: 151.
+        #expect(resolution.diagnostics.count == SpecLoader.maxDiagnostics + 1)
+        #expect(resolution.diagnostics.last?.description == "test.yaml:5:307: error: 51 more problems (51 of them errors) are not shown; fix the ones above first")
     }
 
     @Test func missingFileIsReported() {

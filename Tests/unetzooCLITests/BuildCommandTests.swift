@@ -37,7 +37,7 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.contains("\(path):6:1: error: atention: unknown key; did you mean 'attention'?\natention: none\n^"))
-        #expect(result.stderr.contains("\(path):5:22: error: resnet_block_groups: level 0 (downs.0.0): 28 channels are not divisible by 8 groups"))
+        #expect(result.stderr.contains("\(path):5:22: error: resnet_block_groups: level 0 (downs.0.0, downs.0.1), level 1 (ups.1.0, ups.1.1), final_conv.0: 28 channels are not divisible by 8 groups"))
         #expect(result.stderr.hasSuffix("errors in \(path)\n"))
     }
 

@@ -75,6 +75,19 @@ enum ReferenceBlocks {
 /// The problem with normalising `channels` in `groups` groups, if any, with the groups that would work.
 public func groupsDivide(_ channels: Int, _ groups: Int) -> [String] {
     guard groups <= 0 || channels % groups != 0 else { return [] }
-    let divisors = (1...max(channels, 1)).filter { channels % $0 == 0 }.map(String.init)
+    // Divisors come in pairs (d, channels / d), so trial division up to the square root finds all of them.
+    var small: [Int] = []
+    var large: [Int] = []
+    var divisor = 1
+    while divisor * divisor <= channels {
+        if channels % divisor == 0 {
+            small.append(divisor)
+            if divisor * divisor != channels {
+                large.append(channels / divisor)
+            }
+        }
+        divisor += 1
+    }
+    let divisors = (small + large.reversed()).map(String.init)
     return ["\(channels) channels are not divisible by \(groups) groups; groups that divide \(channels): \(divisors.joined(separator: ", "))"]
 }

@@ -40,14 +40,33 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
         return "\(location): \(severity.rawValue): \(prefix)\(message)"
     }
 
+    /// The maximum number of characters of a source line that a rendered diagnostic shows.
+    static let maxSourceWidth = 120
+
     /// The one-line form followed by the source line and a caret under the column, like a compiler.
     public func rendered(source: String?) -> String {
-        guard let source, location.line >= 1 else { return description }
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-        guard location.line <= lines.count else { return description }
-        let text = String(lines[location.line - 1]).replacingOccurrences(of: "\t", with: " ")
-        let caret = String(repeating: " ", count: max(0, location.column - 1)) + "^"
-        return "\(description)\n\(text)\n\(caret)"
+        rendered(lines: source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) })
+    }
+
+    /// Renders like `rendered(source:)` from the source already split into lines, so that many
+    /// diagnostics of one file split it once.
+    func rendered(lines: [Substring]?) -> String {
+        guard let lines, location.line >= 1, location.line <= lines.count else { return description }
+        // Control characters (from binary files) would move a terminal's cursor, so they show as U+FFFD.
+        var characters = Array(String(lines[location.line - 1]).unicodeScalars.map { scalar -> Character in
+            if scalar == "\t" { return " " }
+            return scalar.value < 0x20 || scalar.value == 0x7F ? "\u{FFFD}" : Character(scalar)
+        })
+        var column = max(0, location.column - 1)
+        // A long line (minified or binary) is cut to a window around the column.
+        if characters.count > Self.maxSourceWidth {
+            let start = min(max(0, column - Self.maxSourceWidth / 2), characters.count - Self.maxSourceWidth)
+            let end = start + Self.maxSourceWidth
+            characters = (start > 0 ? Array("...") : []) + Array(characters[start..<end]) + (end < characters.count ? Array("...") : [])
+            column = column - start + (start > 0 ? 3 : 0)
+        }
+        let caret = String(repeating: " ", count: column) + "^"
+        return "\(description)\n\(String(characters))\n\(caret)"
     }
 }
 
@@ -62,8 +81,15 @@ public struct SpecError: Error, CustomStringConvertible {
         self.sources = sources
     }
 
-    /// Every diagnostic with its source line and caret, separated by blank lines.
+    /// Every diagnostic with its source line and caret, one after another.
     public var description: String {
-        diagnostics.map { $0.rendered(source: sources[$0.location.file]) }.joined(separator: "\n")
+        var lines: [String: [Substring]] = [:]
+        return diagnostics.map { diagnostic in
+            let file = diagnostic.location.file
+            if lines[file] == nil, let source = sources[file] {
+                lines[file] = source.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            return diagnostic.rendered(lines: lines[file])
+        }.joined(separator: "\n")
     }
 }

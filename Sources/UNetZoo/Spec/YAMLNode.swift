@@ -72,6 +72,9 @@ public enum YAMLScalar: Equatable, Sendable {
                 self = .int(value)
             } else if YAMLScalar.isFloat(text), let value = Double(text) {
                 self = .float(value)
+            } else if YAMLScalar.isDecimalInteger(text), let value = Double(text) {
+                // An integer too large for Int stays a number, so messages call it one.
+                self = .float(value)
             } else {
                 self = .string(text)
             }
@@ -80,11 +83,14 @@ public enum YAMLScalar: Equatable, Sendable {
 
     /// `[-+]?[0-9]+` without a leading zero, `0o[0-7]+` or `0x[0-9a-fA-F]+`, when it fits in Int.
     private static func integer(_ text: String) -> Int? {
+        // Int(_:radix:) also accepts a sign, which the core schema does not allow after 0x or 0o.
         if text.hasPrefix("0x") {
-            return Int(text.dropFirst(2), radix: 16)
+            let digits = text.dropFirst(2)
+            return digits.allSatisfy(\.isHexDigit) ? Int(digits, radix: 16) : nil
         }
         if text.hasPrefix("0o") {
-            return Int(text.dropFirst(2), radix: 8)
+            let digits = text.dropFirst(2)
+            return digits.allSatisfy({ ("0"..."7").contains($0) }) ? Int(digits, radix: 8) : nil
         }
         var digits = Substring(text)
         if let sign = digits.first, sign == "-" || sign == "+" {
@@ -97,6 +103,12 @@ public enum YAMLScalar: Equatable, Sendable {
             return nil
         }
         return Int(text)
+    }
+
+    /// `[-+]?[0-9]+` without a leading zero, of any size.
+    private static func isDecimalInteger(_ text: String) -> Bool {
+        let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber } && (digits.count == 1 || digits.first != "0")
     }
 
     /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`

@@ -28,7 +28,7 @@ public struct YAMLReader {
     public func read(_ data: Data, file: String) throws -> YAMLNode? {
         let start = SourceLocation(file: file, line: 1, column: 1)
         guard data.count <= limits.maxBytes else {
-            throw SpecError([Diagnostic(at: start, path: "", "the file is \(data.count) bytes; specs are limited to \(limits.maxBytes) bytes")])
+            throw SpecError([Diagnostic(at: start, path: "", "the file is larger than \(limits.maxBytes) bytes, the limit for a spec")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SpecError([Diagnostic(at: firstInvalidUTF8(data, file: file), path: "", "the file is not valid UTF-8 text")])
@@ -132,7 +132,7 @@ private struct ParserState {
             guard let target = anchors[name] else {
                 throw SpecError([Diagnostic(at: start, path: "", "the alias *\(name) refers to no anchor defined before it")])
             }
-            try count(anchorSizes[name, default: 1] - 1, at: start)
+            try count(anchorSizes[name, default: 1] - 1, at: start, alias: name)
             return target
 
         case YAML_SCALAR_EVENT:
@@ -192,10 +192,13 @@ private struct ParserState {
         }
     }
 
-    private mutating func count(_ nodes: Int, at location: SourceLocation) throws {
+    private mutating func count(_ nodes: Int, at location: SourceLocation, alias: String? = nil) throws {
         nodeCount += nodes
         if nodeCount > limits.maxNodes {
-            throw SpecError([Diagnostic(at: location, path: "", "the document expands to more than \(limits.maxNodes) nodes (through aliases?); specs are limited to that size")])
+            let message = alias.map {
+                "the alias *\($0) expands the document to more than \(limits.maxNodes) nodes, the limit for a spec; aliases that repeat aliases grow exponentially (a \"billion laughs\" file), so repeat the values without aliases"
+            } ?? "the document has more than \(limits.maxNodes) nodes, the limit for a spec"
+            throw SpecError([Diagnostic(at: location, path: "", message)])
         }
     }
 
