@@ -16,6 +16,7 @@ let mainHelp = """
 
     Commands:
       build SPEC      Print the module table of a spec and time one forward pass.
+      forward SPEC    Run one forward (and backward) pass with given weights and inputs.
 
     Options:
       -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
@@ -44,8 +45,10 @@ func run(_ arguments: [String]) -> Int32 {
         return ExitCode.success
     case "build":
         return BuildCommand.run(rest)
+    case "forward":
+        return ForwardCommand.run(rest)
     default:
-        let hint = nearestName(to: command, in: ["build"]).map { "; did you mean '\($0)'?" } ?? ""
+        let hint = nearestName(to: command, in: ["build", "forward"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
         return ExitCode.usage
     }
