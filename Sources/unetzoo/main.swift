@@ -47,6 +47,9 @@ func run(_ arguments: [String]) -> Int32 {
         return BuildCommand.run(rest)
     case "forward":
         return ForwardCommand.run(rest)
+    case "bench":
+        // Hidden: the unetzoo side of benchmarks/run.py.
+        return BenchCommand.run(rest)
     default:
         let hint = nearestName(to: command, in: ["build", "forward"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
