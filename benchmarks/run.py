@@ -77,7 +77,7 @@ def machine_description(threads):
         memory = f"{kilobytes / 2**20:.0f} GiB RAM"
     except (OSError, StopIteration):
         memory = "unknown RAM"
-    return f"{model}, {os.cpu_count()} cores, {memory}, {platform.system()} {platform.release()}; {threads} threads"
+    return f"{model}, {os.cpu_count()} cores, {memory}, {platform.system()} {platform.release()}; {threads} thread{'' if threads == 1 else 's'}"
 
 
 def main():
