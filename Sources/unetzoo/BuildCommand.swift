@@ -7,6 +7,7 @@ enum BuildCommand {
     static let help = """
         Usage: unetzoo build SPEC [--batch N] [--json] [--dry-run] [--diagram FILE.svg] [--seed N]
                               [--device cpu|cuda[:N]] [--threads N] [--set key.path=value]...
+                              [--save-weights W.safetensors]
 
         Loads and validates SPEC, builds the U-Net on libtorch, prints one row per module
         (path, block kind, output shape, parameters) with the total, then runs one forward pass
@@ -25,6 +26,9 @@ enum BuildCommand {
           --device D      cpu (default), cuda or cuda:N.
           --threads N     CPU threads for libtorch (default: libtorch's choice).
           --set K=V       Override a spec value, as in `unetzoo validate` (repeatable).
+          --save-weights W
+                          Write the freshly initialised parameters to W (safetensors, names as
+                          in the reference PyTorch state_dict).
           -h, --help      Show this help.
 
         Exit codes: 0 success, 1 invalid spec (diagnostics on stderr) or failed run, 2 usage error.
@@ -40,7 +44,7 @@ enum BuildCommand {
                 print(help)
                 return ExitCode.success
             }
-            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads", "diagram", "set"], flags: ["json", "help", "dry-run"])
+            parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads", "diagram", "set", "save-weights"], flags: ["json", "help", "dry-run"])
             guard parsed.positionals.count == 1 else {
                 throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
             }
@@ -68,6 +72,9 @@ enum BuildCommand {
             }
             try Torch.manualSeed(UInt64(seed))
             let model = try UNetBuilder(device: device).build(spec)
+            if let weightsPath = parsed.value("save-weights") {
+                try model.saveWeights(to: weightsPath, metadata: ["format": "pt", "spec": spec.name, "seed": "\(seed)"])
+            }
             let result = try model.timedForward(batch: batch, device: device)
             let rows = model.summary(batch: batch)
             if parsed.flag("json") {

@@ -19,6 +19,7 @@ let mainHelp = """
       blocks [NAME]   List the registered blocks, or show one block's parameters.
       diff A B        Compare two specs: differing resolved keys, parameters and MACs per level.
       validate SPEC...  Check specs without building them; --explain shows every resolved value.
+      forward SPEC    Run one forward (and backward) pass with given weights and inputs.
 
     Options:
       -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
@@ -53,8 +54,13 @@ func run(_ arguments: [String]) -> Int32 {
         return DiffCommand.run(rest)
     case "validate":
         return ValidateCommand.run(rest)
+    case "forward":
+        return ForwardCommand.run(rest)
+    case "bench":
+        // Hidden: the unetzoo side of benchmarks/run.py.
+        return BenchCommand.run(rest)
     default:
-        let hint = nearestName(to: command, in: ["build", "blocks", "diff", "validate"]).map { "; did you mean '\($0)'?" } ?? ""
+        let hint = nearestName(to: command, in: ["build", "blocks", "diff", "validate", "forward"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
         return ExitCode.usage
     }
