@@ -68,22 +68,42 @@ import Testing
             """)
     }
 
-    @Test func changedKindReplacesWholeMapping() throws {
-        let base = try #require(try YAMLReader().read(Data("block: {kind: resnet, groups: 4, dropout: 0.1}\n".utf8), file: "base.yaml"))
-        let sameKind = try #require(try YAMLReader().read(Data("block: {kind: resnet, groups: 8}\n".utf8), file: "a.yaml"))
-        let otherKind = try #require(try YAMLReader().read(Data("block: {kind: convnext, groups: 8}\n".utf8), file: "b.yaml"))
+    @Test func changedKindDropsOldParameters() throws {
+        let base = try #require(try YAMLReader().read(Data("block: convnext\nblock_params: {mult: 3}\nattention: linear\n".utf8), file: "base.yaml"))
+        let sameKind = try #require(try YAMLReader().read(Data("block: convnext\n".utf8), file: "a.yaml"))
+        let otherKind = try #require(try YAMLReader().read(Data("block: resnet\n".utf8), file: "b.yaml"))
+        let otherKindWithParameters = try #require(try YAMLReader().read(Data("block: scale_shift_resnet\nblock_params: {dropout: 0.1}\n".utf8), file: "c.yaml"))
 
-        #expect(keys(of: "block", in: SpecComposer.merge(base, sameKind)) == ["kind", "groups", "dropout"])
-        #expect(keys(of: "block", in: SpecComposer.merge(base, otherKind)) == ["kind", "groups"])
+        #expect(topLevelKeys(SpecComposer.merge(base, sameKind)) == ["block", "block_params", "attention"])
+        #expect(topLevelKeys(SpecComposer.merge(base, otherKind)) == ["block", "attention"])
+        #expect(keys(of: "block_params", in: SpecComposer.merge(base, otherKindWithParameters)) == ["dropout"])
     }
 
-    @Test func overrideOfKindReplacesWholeMapping() throws {
-        let root = try #require(try YAMLReader().read(Data("block: {kind: resnet, groups: 4}\n".utf8), file: "a.yaml"))
-        let newKind = try SpecOverride.parse("block.kind=convnext", index: 0, reader: YAMLReader()).get()
-        let sameKind = try SpecOverride.parse("block.kind=resnet", index: 0, reader: YAMLReader()).get()
+    @Test func overrideOfKindDropsOldParameters() throws {
+        let root = try #require(try YAMLReader().read(Data("block: convnext\nblock_params: {mult: 3}\n".utf8), file: "a.yaml"))
+        let newKind = try SpecOverride.parse("block=resnet", index: 0, reader: YAMLReader()).get()
+        let sameKind = try SpecOverride.parse("block=convnext", index: 0, reader: YAMLReader()).get()
 
-        #expect(keys(of: "block", in: try newKind.apply(to: root).get()) == ["kind"])
-        #expect(keys(of: "block", in: try sameKind.apply(to: root).get()) == ["kind", "groups"])
+        #expect(topLevelKeys(try newKind.apply(to: root).get()) == ["block"])
+        #expect(topLevelKeys(try sameKind.apply(to: root).get()) == ["block", "block_params"])
+    }
+
+    @Test func layerChangingBlockKindLoadsWithoutOldParameters() throws {
+        let directory = try folder([
+            "base.yaml": Self.tiny + "\nblock: convnext\nblock_params: {mult: 3}\n",
+            "variant.yaml": "extends: base.yaml\nblock: resnet\n",
+        ])
+
+        let spec = try SpecLoader().load(path: "\(directory)/variant.yaml")
+
+        #expect(spec.block == "resnet")
+        #expect(spec.blockParameters["block"] == nil)
+    }
+
+    /// Returns the top-level keys of a merged tree, in order.
+    func topLevelKeys(_ root: YAMLNode) -> [String] {
+        guard case .mapping(let pairs) = root.kind else { return [] }
+        return pairs.compactMap { if case .scalar(let text, _) = $0.key.kind { text } else { nil } }
     }
 
     /// Returns the keys of the mapping under `key` in a merged tree.

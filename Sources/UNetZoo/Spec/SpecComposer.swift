@@ -125,23 +125,26 @@ struct SpecComposer {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    /// The keys whose differing values mean two mappings describe different kinds of block, so the
-    /// later one replaces the earlier one whole instead of merging into it.
-    static let kindKeys = ["kind"]
+    /// The keys that name a registered block, each with the key of that block's parameters.
+    /// The parameters belong to one kind of block, so a layer that names another kind drops them.
+    static let kindParameterKeys: [(kind: String, parameters: String)] = [
+        "block", "attention", "mid_attention", "downsample", "upsample", "time_embedding",
+    ].map { ($0, "\($0)_params") }
 
     /// Merges `overlay` over `base`: mappings merge key by key, recursively; anything else, lists
     /// included, is replaced by the overlay.
     ///
-    /// When both mappings name a kind (`kind: resnet`, `kind: convnext`) and the kinds differ, the
-    /// overlay replaces the base whole, so that no parameter of the old kind is carried over.
+    /// When the overlay names a block kind (`block: convnext`) other than the base's, the base's
+    /// parameters of the old kind (`block_params`) are dropped, so none of them is carried over to a
+    /// block that may not have them; the overlay's own `block_params`, if any, apply alone.
     /// A key given twice within one layer stays twice, so the decoder still reports the duplicate.
     static func merge(_ base: YAMLNode, _ overlay: YAMLNode) -> YAMLNode {
-        guard case .mapping(let basePairs) = base.kind, case .mapping(let overlayPairs) = overlay.kind else {
+        guard case .mapping(var basePairs) = base.kind, case .mapping(let overlayPairs) = overlay.kind else {
             return overlay
         }
-        for key in kindKeys {
-            if let old = scalarText(of: key, in: basePairs), let new = scalarText(of: key, in: overlayPairs), old != new {
-                return overlay
+        for (kind, parameters) in kindParameterKeys {
+            if let new = scalarText(of: kind, in: overlayPairs), scalarText(of: kind, in: basePairs) != new {
+                basePairs.removeAll { scalarText($0.key) == parameters }
             }
         }
         var pairs = basePairs

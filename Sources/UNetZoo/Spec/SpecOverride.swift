@@ -102,11 +102,12 @@ struct SpecOverride {
         switch node?.kind {
         case .mapping(let pairs)?:
             var pairs = pairs
-            // A new kind replaces the whole mapping, as in extends layers, so that no parameter of the old kind remains.
-            if rest.isEmpty, SpecComposer.kindKeys.contains(segment.key),
-               let old = pairs.last(where: { keyText($0.key) == segment.key })?.value, keyText(old) != keyText(value) {
-                let key = YAMLNode(.scalar(segment.key, plain: true), at: segment.location)
-                return .success(YAMLNode(.mapping([(key, value)]), at: node!.location, tag: node!.tag))
+            // A new block kind drops the parameters of the old kind, as in extends layers.
+            if rest.isEmpty, let parameters = SpecComposer.kindParameterKeys.first(where: { $0.kind == segment.key })?.parameters {
+                let old = pairs.last(where: { keyText($0.key) == segment.key })?.value
+                if old.flatMap(keyText) != keyText(value) {
+                    pairs.removeAll { keyText($0.key) == parameters }
+                }
             }
             if let index = pairs.lastIndex(where: { keyText($0.key) == segment.key }) {
                 switch apply(to: pairs[index].value, at: rest, parentKey: segment.key, root: root) {
