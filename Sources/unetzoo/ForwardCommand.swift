@@ -8,6 +8,7 @@ enum ForwardCommand {
     static let help = """
         Usage: unetzoo forward SPEC --weights W.safetensors --input IN.safetensors --output OUT.safetensors
                                [--grad-output G.safetensors] [--device cpu|cuda[:N]] [--threads N]
+                               [--set key.path=value]...
 
         Builds the U-Net of SPEC, loads its parameters from W (names as in the reference PyTorch
         state_dict), runs one forward pass on the tensors of IN and writes the prediction to OUT.
@@ -25,6 +26,7 @@ enum ForwardCommand {
                               parameter to G under the parameter's name, and the loss to OUT as loss.
           --device D          cpu (default), cuda or cuda:N.
           --threads N         CPU threads for libtorch (default: libtorch's choice).
+          --set K=V           Override a spec value, as in `unetzoo validate` (repeatable).
           -h, --help          Show this help.
 
         Exit codes: 0 success, 1 invalid spec, unreadable or mismatched files, or failed run, 2 usage error.
@@ -40,7 +42,7 @@ enum ForwardCommand {
                 return ExitCode.success
             }
             parsed = try Arguments(
-                arguments, options: ["weights", "input", "output", "grad-output", "device", "threads"], flags: ["help"])
+                arguments, options: ["weights", "input", "output", "grad-output", "device", "threads", "set"], flags: ["help"])
             guard parsed.positionals.count == 1 else {
                 throw UsageError(
                     parsed.positionals.isEmpty
@@ -63,7 +65,7 @@ enum ForwardCommand {
 
         let specPath = parsed.positionals[0]
         do {
-            let spec = try SpecLoader().load(path: specPath)
+            let spec = try SpecLoader().load(path: specPath, overrides: parsed.all("set"))
             try Torch.manualSeed(0)
             let model = try UNetBuilder(device: device).build(spec)
             try model.loadWeights(from: files.weights)
