@@ -10,6 +10,16 @@ struct UsageError: Error, CustomStringConvertible {
     }
 }
 
+/// A failure of a well-formed command, such as a device that is not there: printed alone, exit code 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+
+    init(_ message: String) {
+        self.message = message
+    }
+}
+
 /// A minimal parser for `--flag`, `--option value` and `--option=value` after a subcommand.
 ///
 /// Options are declared up front, so an unknown or misspelled option is a usage error instead of

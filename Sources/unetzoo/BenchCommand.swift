@@ -59,6 +59,7 @@ enum BenchCommand {
             let warmup = parsed.value("warmup") == "0" ? 0 : try parsed.positiveInt("warmup", default: 1)
             let spec = try SpecLoader().load(path: parsed.positionals[1])
             try Torch.manualSeed(UInt64(try parsed.positiveInt("seed", default: 1)))
+            try BuildCommand.checkAvailable(device)
             let model = try UNetBuilder(device: device).build(spec)
             let step = try makeStep(workload: workload, model: model, batch: batch, device: device)
 

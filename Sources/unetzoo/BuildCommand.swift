@@ -51,6 +51,12 @@ enum BuildCommand {
             batch = try parsed.positiveInt("batch", default: 1)
             seed = try parsed.nonNegativeInt("seed", default: 0)
             device = try parseDevice(parsed.value("device"))
+            if parsed.flag("dry-run") && parsed.value("save-weights") != nil {
+                throw UsageError("--save-weights needs built weights, so it cannot be combined with --dry-run")
+            }
+            if let diagram = parsed.value("diagram"), !diagram.lowercased().hasSuffix(".svg") {
+                throw UsageError("option '--diagram' writes SVG, so its file name must end in .svg, got '\(diagram)'")
+            }
             if parsed.value("threads") != nil {
                 try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))
             }
@@ -70,6 +76,7 @@ enum BuildCommand {
                 parsed.flag("json") ? DryRunReport.printJSON(profile, spec: spec) : DryRunReport.printTable(profile, spec: spec)
                 return ExitCode.success
             }
+            try checkAvailable(device)
             try Torch.manualSeed(UInt64(seed))
             let model = try UNetBuilder(device: device).build(spec)
             if let weightsPath = parsed.value("save-weights") {
@@ -94,15 +101,20 @@ enum BuildCommand {
         }
     }
 
+    /// Parses `--device`; a malformed value is a usage error.
     static func parseDevice(_ text: String?) throws -> Device {
         guard let text else { return .cpu }
         guard let device = Device(parsing: text) else {
             throw UsageError("option '--device' expects cpu, cuda or cuda:N, got '\(text)'")
         }
-        if case .cuda(let index) = device, index >= Torch.cudaDeviceCount {
-            throw UsageError("device \(device) is not available: libtorch sees \(Torch.cudaDeviceCount) CUDA device(s)")
-        }
         return device
+    }
+
+    /// Throws when a well-formed device does not exist on this machine: a failed run (exit 1), not a usage error.
+    static func checkAvailable(_ device: Device) throws {
+        if case .cuda(let index) = device, index >= Torch.cudaDeviceCount {
+            throw CommandFailure("device \(device) is not available: libtorch sees \(Torch.cudaDeviceCount) CUDA device(s); use --device cpu")
+        }
     }
 
     static func printTable(spec: UNetSpec, model: UNet, rows: [ModuleSummary], result: ForwardResult, device: Device) {

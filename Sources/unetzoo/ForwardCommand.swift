@@ -67,6 +67,7 @@ enum ForwardCommand {
         do {
             let spec = try SpecLoader().load(path: specPath, overrides: parsed.all("set"))
             try Torch.manualSeed(0)
+            try BuildCommand.checkAvailable(device)
             let model = try UNetBuilder(device: device).build(spec)
             try model.loadWeights(from: files.weights)
             let input = try ForwardInput(path: files.input, spec: spec, device: device)

@@ -73,4 +73,28 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("specs/does-not-exist.yaml:1:1: error: the spec file does not exist"))
     }
+
+    @Test func missingDeviceFailsWithoutUsage() throws {
+        let result = try unetzoo("build", "specs/fashion-mnist.yaml", "--device", "cuda:7")
+
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: device cuda:7 is not available: libtorch sees 0 CUDA device(s); use --device cpu\n")
+    }
+
+    @Test func dryRunNeedsNoDevice() throws {
+        let result = try unetzoo("build", "specs/fashion-mnist.yaml", "--device", "cuda:7", "--dry-run")
+
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("total     1,614,793"))
+    }
+
+    @Test func conflictingOptionsAreUsageErrors() throws {
+        let saveWithDryRun = try unetzoo("build", "specs/fashion-mnist.yaml", "--dry-run", "--save-weights", "w.safetensors")
+        let pngDiagram = try unetzoo("build", "specs/fashion-mnist.yaml", "--dry-run", "--diagram", "net.png")
+
+        #expect(saveWithDryRun.status == 2)
+        #expect(saveWithDryRun.stderr.hasPrefix("error: --save-weights needs built weights, so it cannot be combined with --dry-run\n"))
+        #expect(pngDiagram.status == 2)
+        #expect(pngDiagram.stderr.hasPrefix("error: option '--diagram' writes SVG, so its file name must end in .svg, got 'net.png'\n"))
+    }
 }
