@@ -13,6 +13,52 @@ import Torch
         #expect(UNetPlan(spec: fashion).analyticParameterCount == 1_614_793)
     }
 
+    @Test func analyticCountIncludesCatalogueBlocks() throws {
+        let spec = try SpecLoader().load(path: specPath("fashion-mnist-convnext.yaml"))
+        let model = try UNetBuilder().build(spec)
+
+        #expect(model.parameterCount == 2_902_907)
+        #expect(UNetPlan(spec: spec).analyticParameterCount == 2_902_907)
+    }
+
+    @Test func hugeCatalogueBlocksAreRejectedWithTheirCount() {
+        let text = """
+            image_size: 32
+            channels: 3
+            dim: 1024
+            dim_mults: [1, 2, 4, 8]
+            block: convnext
+            block_params: {mult: 8}
+            """
+
+        #expect(diagnostics(text) == """
+            test.yaml:3:6: error: dim: the network would have 53,987,933,053 parameters (analytic count), 201.1 GiB of float32 weights, more than the limit of 2,000,000,000; reduce dim or dim_mults
+            dim: 1024
+                 ^
+            """)
+    }
+
+    @Test func blocksTooLargeToCountAreRejected() {
+        // The convnext costs in Int would overflow: 2^20 channels times a hidden width of 2^40.
+        let text = """
+            image_size: 2
+            channels: 1
+            dim: 1048576
+            dim_mults: [1]
+            with_time_emb: false
+            attention: none
+            mid_attention: none
+            block: convnext
+            block_params: {mult: 1048576}
+            """
+
+        #expect(diagnostics(text) == """
+            test.yaml:3:6: error: dim: the network would have more parameters than can be counted, far more than the limit of 2,000,000,000; reduce dim, dim_mults or the block parameters
+            dim: 1048576
+                 ^
+            """)
+    }
+
     @Test func builderRefusesAbsurdSpecBeforeAllocating() {
         let spec = UNetSpec(imageSize: .init(height: 16, width: 16), channels: 1, dim: 100_000, dimMults: [1, 2], resnetBlockGroups: 4)
 

@@ -206,7 +206,10 @@ public struct SpecValidator {
     func sizeProblems(_ plan: UNetPlan) -> [(String, String)] {
         var problems: [(String, String)] = []
         let parameters = estimatedParameterCount(plan)
-        if parameters > limits.maxParameters {
+        if parameters.isInfinite {
+            problems.append(("dim",
+                "the network would have more parameters than can be counted, far more than the limit of \(groupedDigits(limits.maxParameters)); reduce dim, dim_mults or the block parameters"))
+        } else if parameters > limits.maxParameters {
             problems.append(("dim",
                 "the network would have \(groupedDigits(parameters)) parameters (analytic count), \(byteText(parameters * 4)) of float32 weights, more than the limit of \(groupedDigits(limits.maxParameters)); reduce dim or dim_mults"))
         }
