@@ -9,7 +9,7 @@ extension UNetPlan {
     }
 
     /// The parameter count of the whole network: `init_conv`, every planned block and `final_conv.1`.
-    /// For blocks with a registered cost it equals the built network's count; it is `+infinity`
+    /// For blocks with a registered cost it equals the built network's count. It is `+infinity`
     /// when a block is too large for its cost to be computed in `Int` arithmetic.
     public func analyticParameterCount(registry: BlockRegistry) -> Double {
         let channels = Double(spec.channels)
@@ -76,8 +76,8 @@ func analyticParameters(of block: PlannedBlock, registry: BlockRegistry = .stand
 ///
 /// Each term of the registered costs multiplies at most two channel-like values (channels, time
 /// width, heads times dim_head), one integer block parameter (`mult`, `timesteps`) and the positions
-/// of at most twice the input's height and width, by constants below 2^8 (a 7x7 kernel, a factor of 4),
-/// and a cost sums fewer than 2^6 terms. Bounding the product of those values by 2^48 keeps the
+/// of at most twice the input's height and width. The constant factors stay below 2^8 (a 7x7
+/// kernel, a factor of 4), and a cost sums fewer than 2^6 terms. Bounding the product of those values by 2^48 keeps the
 /// whole sum below 2^62. A network that exceeds it has far more than the parameter limit anyway.
 func isSmallEnoughForIntegerCost(_ context: BlockContext) -> Bool {
     let channelLike = [
