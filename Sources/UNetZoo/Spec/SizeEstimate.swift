@@ -79,6 +79,8 @@ func analyticParameters(of block: PlannedBlock, registry: BlockRegistry = .stand
 /// of at most twice the input's height and width. The constant factors stay below 2^8 (a 7x7
 /// kernel, a factor of 4), and a cost sums fewer than 2^6 terms. Bounding the product of those values by 2^48 keeps the
 /// whole sum below 2^62. A network that exceeds it has far more than the parameter limit anyway.
+/// NOTE: the bound holds for the costs registered in this package. A block registered elsewhere
+/// whose cost multiplies more of these values can still overflow.
 func isSmallEnoughForIntegerCost(_ context: BlockContext) -> Bool {
     let channelLike = [
         Double(context.inputChannels), Double(context.outputChannels), Double(context.timeDim ?? 1),
