@@ -80,7 +80,7 @@ enum ValidateCommand {
         }
         print(status)
         guard explain, let spec = resolution.spec else { return }
-        let rows = spec.explained(given: resolution.given)
+        let rows = spec.explained(given: resolution.given, registry: registry)
         let pathWidth = rows.map(\.path.count).max() ?? 0
         let valueWidth = rows.map(\.value.count).max() ?? 0
         for row in rows {
@@ -112,7 +112,7 @@ enum ValidateCommand {
             let parameters = UNetPlan(spec: spec, registry: registry).analyticParameterCount(registry: registry)
             report["parameters"] = parameters < 9e18 ? Int(parameters) as Any : parameters
             if explain {
-                report["resolved"] = spec.explained(given: resolution.given).map { row -> [String: Any] in
+                report["resolved"] = spec.explained(given: resolution.given, registry: registry).map { row -> [String: Any] in
                     var entry: [String: Any] = ["path": row.path, "value": row.jsonValue]
                     switch row.origin {
                     case .given(let location):
