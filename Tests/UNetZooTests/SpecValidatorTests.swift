@@ -185,7 +185,7 @@ import Torch
         #expect(byPath["levels.1.attention"]?.origin == .given(SourceLocation(file: "dir/net.yaml", line: 7, column: 26)))
         #expect(byPath["levels.0.attention"]?.value == "linear")
         #expect(byPath["levels.0.attention"]?.origin == .defaulted("from attention"))
-        #expect(rows.count == 17 + 2 * 5)
+        #expect(rows.count == 18 + 2 * 5)
     }
 
     @Test func longSourceLineIsCutAroundColumn() {
