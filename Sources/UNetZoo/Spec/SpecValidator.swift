@@ -68,7 +68,7 @@ public struct SpecValidator {
             }
         }
         let plan = UNetPlan(spec: spec, registry: registry)
-        unusedParameterProblems(plan).forEach { report($0.path, $0.message) }
+        unusedParameterWarnings(plan).forEach { report($0.path, $0.message, .warning) }
         for block in plan.blocks {
             guard let entry = registry.entry(block.slot, block.name) else {
                 report(block.nameKey, registry.unknownNameMessage(block.slot, block.name))
