@@ -103,6 +103,24 @@ import Testing
             """)
     }
 
+    @Test func valueProblemPointsAtLevelValue() {
+        let text = header + "\nblock: convnext\nlevels:\n  - {block_params: {mult: 0}}\n  - {}"
+        #expect(diagnostics(text) == """
+            test.yaml:9:27: error: levels.0.block_params.mult: level 0 (downs.0.0, downs.0.1): the convnext block needs mult of at least 1, got 0
+              - {block_params: {mult: 0}}
+                                      ^
+            """)
+    }
+
+    @Test func valueProblemPointsAtNetworkWideValue() {
+        let text = header + "\nblock: convnext\nblock_params: {mult: 0}\nlevels: [{block_params: {mult: 2}}, {}]"
+        #expect(diagnostics(text) == """
+            test.yaml:8:22: error: block_params.mult: level 1 (downs.1.0, downs.1.1, ups.0.0, ups.0.1), mid_block1, mid_block2, final_conv.0: the convnext block needs mult of at least 1, got 0
+            block_params: {mult: 0}
+                                 ^
+            """)
+    }
+
     @Test func nullParametersMeanNone() throws {
         let spec = try loadSpec(header + "\nblock: convnext\nblock_params: null\nlevels: [{block_params: null}, {}]")
 

@@ -79,7 +79,8 @@ public struct SpecValidator {
                 continue
             }
             for problem in entry.check(block.context) {
-                blockProblem(problem.contains("groups") ? block.groupsKey : block.nameKey, problem, block)
+                let key = givenParameterKey(of: problem, block) ?? (problem.contains("groups") ? block.groupsKey : block.nameKey)
+                blockProblem(key, problem, block)
             }
             if block.output.channels != block.context.outputChannels {
                 blockProblem(block.nameKey, "the \(block.slot) block '\(block.name)' outputs \(block.output.channels) channels where the U-Net needs \(block.context.outputChannels)", block)
@@ -122,6 +123,14 @@ public struct SpecValidator {
             problems.append((path, "expected a positive integer of at most \(SpecDecoder.maxInteger), found \(value)"))
         }
         return problems
+    }
+
+    /// Returns the key path of the given block parameter that a check's problem names as a word
+    /// (`mult` in "needs mult of at least 1"), or nil when it names none, so that the problem
+    /// points at the value at fault rather than at the block's name.
+    func givenParameterKey(of problem: String, _ block: PlannedBlock) -> String? {
+        let words = Set(problem.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
+        return block.givenParameters.first { words.contains($0.name) }?.keyPath
     }
 
     /// "level 1 (downs.1.0, downs.1.1), mid_block1": the blocks grouped by level, in the order given.
