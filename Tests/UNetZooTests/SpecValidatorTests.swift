@@ -59,6 +59,49 @@ import Torch
             """)
     }
 
+    @Test func incompleteSpecStillChecksBlockNames() {
+        let text = """
+            image_size: 28
+            channels: 1
+            dim: 28
+            dim_mult: [1, 2, 4]
+            attention: lineer
+            mid_attention: dot-product
+            levels:
+              - {block: resnett}
+              - {}
+              - {}
+            """
+
+        #expect(diagnostics(text) == """
+            test.yaml:4:1: error: dim_mult: unknown key; did you mean 'dim_mults'?
+            dim_mult: [1, 2, 4]
+            ^
+            test.yaml:1:1: error: dim_mults: missing required key
+            image_size: 28
+            ^
+            test.yaml:5:12: error: attention: unknown attention block 'lineer'; did you mean 'linear'? Registered attention blocks: dot_product, linear, none.
+            attention: lineer
+                       ^
+            test.yaml:6:16: error: mid_attention: unknown attention block 'dot-product'; did you mean 'dot_product'? Registered attention blocks: dot_product, linear, none.
+            mid_attention: dot-product
+                           ^
+            test.yaml:8:13: error: levels.0.block: unknown block 'resnett'; did you mean 'resnet'? Registered blocks: convnext, resnet, scale_shift_resnet.
+              - {block: resnett}
+                        ^
+            """)
+    }
+
+    @Test func invalidDimMultsSkipsLevelCount() {
+        let text = "image_size: 28\nchannels: 1\ndim: 28\ndim_mults: [1, two]\nlevels: [{}, {}]\n"
+
+        #expect(diagnostics(text) == """
+            test.yaml:4:16: error: dim_mults.1: expected a positive integer, found the string "two"
+            dim_mults: [1, two]
+                           ^
+            """)
+    }
+
     @Test func builderRefusesAbsurdSpecBeforeAllocating() {
         let spec = UNetSpec(imageSize: .init(height: 16, width: 16), channels: 1, dim: 100_000, dimMults: [1, 2], resnetBlockGroups: 4)
 

@@ -103,6 +103,33 @@ public struct SpecValidator {
         return diagnostics
     }
 
+    /// Returns an error for every block name the spec gives that the registry does not have, at the
+    /// key that gives it. It needs no plan, so it also checks a spec whose required keys are missing.
+    public func unknownNames(_ spec: UNetSpec, locations: [String: SourceLocation]) -> [Diagnostic] {
+        var names: [(path: String, slot: BlockSlot, name: String)] = [
+            ("block", .block, spec.block), ("attention", .attention, spec.attention),
+            ("mid_attention", .attention, spec.midAttention), ("upsample", .upsample, spec.upsample),
+        ]
+        if spec.dimMults.count > 1 {
+            names.append(("downsample", .downsample, spec.downsample))
+        }
+        if spec.withTimeEmb {
+            names.append(("time_embedding", .timeEmbedding, spec.timeEmbedding))
+        }
+        for (index, level) in spec.levels.enumerated() {
+            if let block = level.block {
+                names.append(("levels.\(index).block", .block, block))
+            }
+            if let attention = level.attention {
+                names.append(("levels.\(index).attention", .attention, attention))
+            }
+        }
+        return names.compactMap { path, slot, name in
+            guard let location = locations[path], registry.entry(slot, name) == nil else { return nil }
+            return Diagnostic(at: location, path: path, registry.unknownNameMessage(slot, name))
+        }
+    }
+
     /// Checks that every size, count and multiplier is in `1...SpecDecoder.maxInteger` and that
     /// there are 1 to `SpecDecoder.maxLevels` levels, as the decoder does for a spec file.
     func valueRangeProblems(_ spec: UNetSpec) -> [(String, String)] {
@@ -126,8 +153,9 @@ public struct SpecValidator {
     }
 
     /// Returns the key path of the given block parameter that a check's problem names as a word
-    /// (`mult` in "needs mult of at least 1"), or nil when it names none, so that the problem
-    /// points at the value at fault rather than at the block's name.
+    /// (`mult` in "needs mult of at least 1"), or nil when it names none. The problem then points
+    /// at the value at fault rather than at the block's name.
+    /// NOTE: a check that describes a parameter without its name is still reported at the block's key.
     func givenParameterKey(of problem: String, _ block: PlannedBlock) -> String? {
         let words = Set(problem.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
         return block.givenParameters.first { words.contains($0.name) }?.keyPath
