@@ -49,9 +49,9 @@ enum ValidateCommand {
             let resolution = loader.resolve(path: path, overrides: overrides)
             allValid = allValid && resolution.isValid
             if parsed.flag("json") {
-                reports.append(jsonReport(path: path, resolution: resolution, explain: explain))
+                reports.append(jsonReport(path: path, resolution: resolution, explain: explain, registry: loader.registry))
             } else {
-                printReport(path: path, resolution: resolution, explain: explain)
+                printReport(path: path, resolution: resolution, explain: explain, registry: loader.registry)
             }
         }
         if parsed.flag("json") {
@@ -62,7 +62,7 @@ enum ValidateCommand {
         return allValid ? ExitCode.success : ExitCode.failure
     }
 
-    static func printReport(path: String, resolution: SpecResolution, explain: Bool) {
+    static func printReport(path: String, resolution: SpecResolution, explain: Bool, registry: BlockRegistry) {
         if !resolution.diagnostics.isEmpty {
             printError(resolution.error.description)
         }
@@ -70,7 +70,7 @@ enum ValidateCommand {
         let warnings = resolution.diagnostics.count - errors
         var status: String
         if resolution.isValid, let spec = resolution.spec {
-            let parameters = UNetPlan(spec: spec).analyticParameterCount
+            let parameters = UNetPlan(spec: spec, registry: registry).analyticParameterCount(registry: registry)
             status = "\(path): valid, \(BuildCommand.grouped(Int(parameters))) parameters"
         } else {
             status = "\(path): invalid, \(errors) error\(errors == 1 ? "" : "s")"
@@ -80,7 +80,7 @@ enum ValidateCommand {
         }
         print(status)
         guard explain, let spec = resolution.spec else { return }
-        let rows = spec.explained(given: resolution.given)
+        let rows = spec.explained(given: resolution.given, registry: registry)
         let pathWidth = rows.map(\.path.count).max() ?? 0
         let valueWidth = rows.map(\.value.count).max() ?? 0
         for row in rows {
@@ -93,7 +93,7 @@ enum ValidateCommand {
         }
     }
 
-    static func jsonReport(path: String, resolution: SpecResolution, explain: Bool) -> [String: Any] {
+    static func jsonReport(path: String, resolution: SpecResolution, explain: Bool, registry: BlockRegistry) -> [String: Any] {
         var report: [String: Any] = [
             "file": path,
             "valid": resolution.isValid,
@@ -109,10 +109,10 @@ enum ValidateCommand {
             },
         ]
         if let spec = resolution.spec {
-            let parameters = UNetPlan(spec: spec).analyticParameterCount
+            let parameters = UNetPlan(spec: spec, registry: registry).analyticParameterCount(registry: registry)
             report["parameters"] = parameters < 9e18 ? Int(parameters) as Any : parameters
             if explain {
-                report["resolved"] = spec.explained(given: resolution.given).map { row -> [String: Any] in
+                report["resolved"] = spec.explained(given: resolution.given, registry: registry).map { row -> [String: Any] in
                     var entry: [String: Any] = ["path": row.path, "value": row.jsonValue]
                     switch row.origin {
                     case .given(let location):

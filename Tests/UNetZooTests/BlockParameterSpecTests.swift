@@ -64,16 +64,19 @@ import Testing
             test.yaml:8:34: error: block_params.norm: expected a number, a boolean or a name, found a list
             block_params: {mult: null, norm: [true]}
                                              ^
-            test.yaml:9:20: error: downsample_params: expected a mapping of block parameters such as {mult: 2}, found the integer 3
+            test.yaml:9:20: error: downsample_params: expected a mapping of block parameters such as {mult: 2}, or null for none, found the integer 3
             downsample_params: 3
                                ^
             """)
     }
 
-    @Test func settingWithoutBlockIsRejected() {
+    @Test func settingWithoutBlockIsWarned() throws {
         let text = header + "\nwith_time_emb: false\ntime_embedding: learned\ntime_embedding_params: {timesteps: 10}"
-        #expect(diagnostics(text) == """
-            test.yaml:9:36: error: time_embedding_params.timesteps: the setting reaches no block, because with_time_emb is false, so the network has no time embedding; remove it
+        let spec = try loadSpec(text)
+
+        #expect(spec.withTimeEmb == false)
+        #expect(allDiagnostics(text) == """
+            test.yaml:9:36: warning: time_embedding_params.timesteps: the setting reaches no block, because with_time_emb is false, so the network has no time embedding; remove it, or set time_embedding_params: null to clear inherited settings
             time_embedding_params: {timesteps: 10}
                                                ^
             test.yaml:8:17: warning: time_embedding: has no effect because with_time_emb is false
@@ -82,13 +85,47 @@ import Testing
             """)
     }
 
-    @Test func attentionSettingEveryLevelReplacesIsRejected() {
+    @Test func attentionSettingEveryLevelReplacesIsWarned() {
         let text = header + "\nattention: dot_product\nattention_params: {scale: 2}\nlevels: [{attention: none}, {attention: none}]"
-        #expect(diagnostics(text) == """
-            test.yaml:8:27: error: attention_params.scale: the setting reaches no block, because every level names its own block for this key; remove it
+        #expect(allDiagnostics(text) == """
+            test.yaml:8:27: warning: attention_params.scale: the setting reaches no block, because every level names its own block for this key; remove it, or set attention_params: null to clear inherited settings
             attention_params: {scale: 2}
                                       ^
             """)
+    }
+
+    @Test func unknownNameOfReachedBlockStaysError() {
+        let text = header + "\ntime_embedding: learned\ntime_embedding_params: {timestep: 10}"
+        #expect(diagnostics(text) == """
+            test.yaml:8:35: error: time_embedding_params.timestep: the time_embedding 'learned' has no parameter 'timestep'; did you mean 'timesteps'? Its parameters: timesteps
+            time_embedding_params: {timestep: 10}
+                                              ^
+            """)
+    }
+
+    @Test func valueProblemPointsAtLevelValue() {
+        let text = header + "\nblock: convnext\nlevels:\n  - {block_params: {mult: 0}}\n  - {}"
+        #expect(diagnostics(text) == """
+            test.yaml:9:27: error: levels.0.block_params.mult: level 0 (downs.0.0, downs.0.1): the convnext block needs mult of at least 1, got 0
+              - {block_params: {mult: 0}}
+                                      ^
+            """)
+    }
+
+    @Test func valueProblemPointsAtNetworkWideValue() {
+        let text = header + "\nblock: convnext\nblock_params: {mult: 0}\nlevels: [{block_params: {mult: 2}}, {}]"
+        #expect(diagnostics(text) == """
+            test.yaml:8:22: error: block_params.mult: level 1 (downs.1.0, downs.1.1, ups.0.0, ups.0.1), mid_block1, mid_block2, final_conv.0: the convnext block needs mult of at least 1, got 0
+            block_params: {mult: 0}
+                                 ^
+            """)
+    }
+
+    @Test func nullParametersMeanNone() throws {
+        let spec = try loadSpec(header + "\nblock: convnext\nblock_params: null\nlevels: [{block_params: null}, {}]")
+
+        #expect(spec.blockParameters["block"] == [:])
+        #expect(spec.levels.first?.blockParameters["block"] == [:])
     }
 
     @Test func blocksPerLevelMustBePositive() {

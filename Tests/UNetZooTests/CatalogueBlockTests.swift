@@ -154,7 +154,36 @@ import Torch
 
         #expect(block.table.shape == [10, 4])
         #expect(try maxDifference(block(t, time: nil), expected) == 0)
-        #expect(throws: TorchError.self) { try block(Tensor([10] as [Int64], shape: [1]), time: nil) }
+    }
+
+    @Test func learnedEmbeddingNamesTimestepOutsideTable() throws {
+        let block = try LearnedTimeEmbedding(timesteps: 10, dim: 4, outputDim: 6)
+
+        #expect(throws: BlockInputError(
+            "the learned time embedding got timestep 12, but its table has 10 rows for timesteps 0 to 9; set time_embedding_params.timesteps to at least 13"
+        )) { try block(Tensor([3, 12, 10] as [Int64], shape: [3]), time: nil) }
+        #expect(throws: BlockInputError(
+            "the learned time embedding got timestep -1, but its table has rows for timesteps 0 to 9 only; use timesteps of at least 0"
+        )) { try block(Tensor([-1, 2] as [Int64], shape: [2]), time: nil) }
+    }
+
+    @Test func networkWithLearnedEmbeddingNamesTheFix() throws {
+        let spec = try loadSpec("""
+            image_size: 8
+            channels: 1
+            dim: 8
+            dim_mults: [1, 2]
+            resnet_block_groups: 4
+            time_embedding: learned
+            time_embedding_params: {timesteps: 100}
+            """)
+        let model = try UNetBuilder().build(spec)
+        let x = try Tensor.zeros([2, 1, 8, 8])
+
+        #expect(try model(x, Tensor([0, 99] as [Int64], shape: [2])).shape == [2, 1, 8, 8])
+        #expect(throws: BlockInputError(
+            "the learned time embedding got timestep 100, but its table has 100 rows for timesteps 0 to 99; set time_embedding_params.timesteps to at least 101"
+        )) { try model(x, Tensor([100, 5] as [Int64], shape: [2])) }
     }
 
     @Test func fourierFeaturesUseScaledFrequencies() throws {

@@ -148,6 +148,29 @@ import Testing
             "<--set>:1:1: error: expected key.path=value such as dim=64 or levels.1.attention=none, found no '='",
         ])
     }
+
+    @Test func childClearsInheritedParameters() throws {
+        let base = Self.tiny + "\ntime_embedding: random_fourier\ntime_embedding_params: {scale: 8}\n"
+        let directory = try folder([
+            "base.yaml": base,
+            "off.yaml": "extends: base.yaml\nwith_time_emb: false\n",
+            "cleared.yaml": "extends: base.yaml\nwith_time_emb: false\ntime_embedding_params: null\n",
+        ])
+
+        let off = SpecLoader().resolve(path: "\(directory)/off.yaml")
+        let cleared = SpecLoader().resolve(path: "\(directory)/cleared.yaml")
+
+        #expect(off.isValid)
+        #expect(off.diagnostics.map(\.description) == [
+            "\(directory)/base.yaml:7:32: warning: time_embedding_params.scale: the setting reaches no block, because with_time_emb is false, so the network has no time embedding; remove it, or set time_embedding_params: null to clear inherited settings",
+            "\(directory)/base.yaml:6:17: warning: time_embedding: has no effect because with_time_emb is false",
+        ])
+        #expect(cleared.isValid)
+        #expect(cleared.diagnostics.map(\.description) == [
+            "\(directory)/base.yaml:6:17: warning: time_embedding: has no effect because with_time_emb is false",
+        ])
+        #expect(cleared.spec?.blockParameters["time_embedding"] == [:])
+    }
 }
 
 /// Loads spec text with overrides, named `test.yaml` in diagnostics.

@@ -13,6 +13,95 @@ import Torch
         #expect(UNetPlan(spec: fashion).analyticParameterCount == 1_614_793)
     }
 
+    @Test func analyticCountIncludesCatalogueBlocks() throws {
+        let spec = try SpecLoader().load(path: specPath("fashion-mnist-convnext.yaml"))
+        let model = try UNetBuilder().build(spec)
+
+        #expect(model.parameterCount == 2_902_907)
+        #expect(UNetPlan(spec: spec).analyticParameterCount == 2_902_907)
+    }
+
+    @Test func hugeCatalogueBlocksAreRejectedWithTheirCount() {
+        let text = """
+            image_size: 32
+            channels: 3
+            dim: 1024
+            dim_mults: [1, 2, 4, 8]
+            block: convnext
+            block_params: {mult: 8}
+            """
+
+        #expect(diagnostics(text) == """
+            test.yaml:3:6: error: dim: the network would have 53,987,933,053 parameters (analytic count), 201.1 GiB of float32 weights, more than the limit of 2,000,000,000; reduce dim or dim_mults
+            dim: 1024
+                 ^
+            """)
+    }
+
+    @Test func blocksTooLargeToCountAreRejected() {
+        // The convnext costs in Int would overflow: 2^20 channels times a hidden width of 2^40.
+        let text = """
+            image_size: 2
+            channels: 1
+            dim: 1048576
+            dim_mults: [1]
+            with_time_emb: false
+            attention: none
+            mid_attention: none
+            block: convnext
+            block_params: {mult: 1048576}
+            """
+
+        #expect(diagnostics(text) == """
+            test.yaml:3:6: error: dim: the network would have more parameters than can be counted, far more than the limit of 2,000,000,000; reduce dim, dim_mults or the block parameters
+            dim: 1048576
+                 ^
+            """)
+    }
+
+    @Test func incompleteSpecStillChecksBlockNames() {
+        let text = """
+            image_size: 28
+            channels: 1
+            dim: 28
+            dim_mult: [1, 2, 4]
+            attention: lineer
+            mid_attention: dot-product
+            levels:
+              - {block: resnett}
+              - {}
+              - {}
+            """
+
+        #expect(diagnostics(text) == """
+            test.yaml:4:1: error: dim_mult: unknown key; did you mean 'dim_mults'?
+            dim_mult: [1, 2, 4]
+            ^
+            test.yaml:1:1: error: dim_mults: missing required key
+            image_size: 28
+            ^
+            test.yaml:5:12: error: attention: unknown attention block 'lineer'; did you mean 'linear'? Registered attention blocks: dot_product, linear, none.
+            attention: lineer
+                       ^
+            test.yaml:6:16: error: mid_attention: unknown attention block 'dot-product'; did you mean 'dot_product'? Registered attention blocks: dot_product, linear, none.
+            mid_attention: dot-product
+                           ^
+            test.yaml:8:13: error: levels.0.block: unknown block 'resnett'; did you mean 'resnet'? Registered blocks: convnext, resnet, scale_shift_resnet.
+              - {block: resnett}
+                        ^
+            """)
+    }
+
+    @Test func invalidDimMultsSkipsLevelCount() {
+        let text = "image_size: 28\nchannels: 1\ndim: 28\ndim_mults: [1, two]\nlevels: [{}, {}]\n"
+
+        #expect(diagnostics(text) == """
+            test.yaml:4:16: error: dim_mults.1: expected a positive integer, found the string "two"
+            dim_mults: [1, two]
+                           ^
+            """)
+    }
+
     @Test func builderRefusesAbsurdSpecBeforeAllocating() {
         let spec = UNetSpec(imageSize: .init(height: 16, width: 16), channels: 1, dim: 100_000, dimMults: [1, 2], resnetBlockGroups: 4)
 
@@ -139,7 +228,7 @@ import Torch
         #expect(byPath["levels.1.attention"]?.origin == .given(SourceLocation(file: "dir/net.yaml", line: 7, column: 26)))
         #expect(byPath["levels.0.attention"]?.value == "linear")
         #expect(byPath["levels.0.attention"]?.origin == .defaulted("from attention"))
-        #expect(rows.count == 17 + 2 * 5)
+        #expect(rows.count == 18 + 2 * 5)
     }
 
     @Test func longSourceLineIsCutAroundColumn() {

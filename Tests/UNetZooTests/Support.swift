@@ -24,3 +24,9 @@ func diagnostics(_ text: String, file: String = "test.yaml") -> String {
         return "<unexpected \(error)>"
     }
 }
+
+/// Renders every diagnostic of spec text, errors and warnings alike, whether or not it loads.
+func allDiagnostics(_ text: String, file: String = "test.yaml") -> String {
+    let resolution = SpecLoader().resolve(data: Data(text.utf8), file: file)
+    return resolution.error.description
+}

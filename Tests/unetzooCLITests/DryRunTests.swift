@@ -48,4 +48,49 @@ import Testing
         #expect(result.stdout == "")
         #expect(result.stderr.contains("\(path):6:21: error: block_params.mul: the block 'convnext' has no parameter 'mul'; did you mean 'mult'? Its parameters: mult, norm\n"))
     }
+
+    @Test func blocksTooLargeToCountAreRefusedWithoutProfiling() throws {
+        let path = try temporaryFile("""
+            image_size: 2
+            channels: 1
+            dim: 1048576
+            dim_mults: [1]
+            with_time_emb: false
+            attention: none
+            mid_attention: none
+            block: convnext
+            block_params: {mult: 1048576}
+            """)
+
+        let dryRun = try unetzoo("build", path, "--dry-run")
+        let validate = try unetzoo("validate", path)
+
+        #expect(dryRun.status == 1)
+        #expect(dryRun.stdout == "")
+        #expect(dryRun.stderr.hasPrefix("\(path):3:6: error: dim: the network would have more parameters than can be counted, far more than the limit of 2,000,000,000; reduce dim, dim_mults or the block parameters\n"))
+        #expect(validate.status == 1)
+        #expect(validate.stdout == "\(path): invalid, 1 error\n")
+    }
+
+    @Test func hugeConvNeXtIsRefusedByValidateAndBuild() throws {
+        let path = try temporaryFile("""
+            image_size: 32
+            channels: 3
+            dim: 1024
+            dim_mults: [1, 2, 4, 8]
+            block: convnext
+            block_params: {mult: 8}
+            """)
+        let message = "\(path):3:6: error: dim: the network would have 53,987,933,053 parameters (analytic count), 201.1 GiB of float32 weights, more than the limit of 2,000,000,000; reduce dim or dim_mults\n"
+
+        let validate = try unetzoo("validate", path)
+        let build = try unetzoo("build", path)
+
+        #expect(validate.status == 1)
+        #expect(validate.stdout == "\(path): invalid, 1 error\n")
+        #expect(validate.stderr.hasPrefix(message))
+        #expect(build.status == 1)
+        #expect(build.stdout == "")
+        #expect(build.stderr.hasPrefix(message))
+    }
 }

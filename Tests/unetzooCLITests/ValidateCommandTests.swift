@@ -55,6 +55,28 @@ import Testing
         #expect(lines.contains("  levels.1.attention   linear           default  from attention"))
     }
 
+    @Test func explainListsBlockParameters() throws {
+        let result = try unetzoo(
+            "validate", "--explain", "specs/fashion-mnist-convnext.yaml", "--set", "levels.1.block_params={norm: false}",
+            "--set", "time_embedding=random_fourier")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+
+        #expect(result.status == 0)
+        #expect(lines.filter { $0.contains("_params") || $0.contains("blocks_per_level") } == [
+            "  blocks_per_level               2                       default",
+            "  block_params.mult              2                       given    specs/fashion-mnist-convnext.yaml:10:22",
+            "  block_params.norm              true                    default  of convnext",
+            "  time_embedding_params.scale    16.0                    default  of random_fourier",
+            "  time_embedding_params.learned  false                   default  of random_fourier",
+            "  levels.0.block_params.mult     2                       default  from block_params",
+            "  levels.0.block_params.norm     true                    default  of convnext",
+            "  levels.1.block_params.mult     2                       default  from block_params",
+            "  levels.1.block_params.norm     false                   given    <--set>:1:30",
+            "  levels.2.block_params.mult     2                       default  from block_params",
+            "  levels.2.block_params.norm     true                    default  of convnext",
+        ])
+    }
+
     @Test func jsonCarriesDiagnosticsWithLocations() throws {
         let path = try temporaryFile(Self.invalid + "\nheads: \"4\"\n")
 
@@ -89,7 +111,8 @@ import Testing
 
         #expect(result.status == 0)
         #expect(spec["parameters"] as? Int == 1_614_793)
-        #expect(resolved.count == 17 + 3 * 5)
+        // the top-level keys with blocks_per_level, then 5 per level; the reference blocks take no parameters
+        #expect(resolved.count == 18 + 3 * 5)
         #expect(dim["value"] as? Int == 28)
         #expect(dim["given"] as? Bool == true)
         #expect((dim["location"] as? [String: Any])?["line"] as? Int == 5)

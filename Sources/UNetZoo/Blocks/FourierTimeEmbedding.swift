@@ -6,8 +6,11 @@ import Torch
 ///
 /// Frequencies `w` (dim / 2 of them, `0.frequencies`) are drawn from N(0, scale²) at build time;
 /// the features are `[sin(2π t w), cos(2π t w)]`. They stay fixed unless `learned` is true.
-/// NOTE: fixed frequencies are listed in `namedParameters` so that saved weights include them,
-/// but they do not require gradients. An optimizer must skip tensors without a gradient.
+/// NOTE: fixed frequencies (`learned: false`) are listed in `namedParameters` so that saved weights
+/// include them, since a rebuilt block draws new ones. They do not require gradients, so an
+/// optimizer must skip tensors without a gradient. PyTorch would keep them as a buffer instead:
+/// here `parameterCount`, the profiler and the size guard count them, dim / 2 more than
+/// PyTorch's `parameters()` would, until `Module` has buffers of its own.
 public final class FourierTimeEmbedding: UNetBlock {
     public static let scale = BlockParameter("scale", .float, default: .float(16), doc: "Standard deviation of the random frequencies")
     public static let learned = BlockParameter("learned", .bool, default: .bool(false), doc: "Whether the frequencies are trained with the network")

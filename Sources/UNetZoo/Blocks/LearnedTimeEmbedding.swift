@@ -3,8 +3,8 @@ import Torch
 /// A learned table of one `dim`-wide vector per timestep, followed by Linear → GELU → Linear.
 ///
 /// Timesteps index the table (`0.weight`, shape (timesteps, dim)), so they must lie in
-/// `0..<timesteps`; libtorch rejects others with an index error. The MLP is named `1` and `3` as
-/// in the reference time embedding.
+/// `0..<timesteps`. The forward pass checks them and throws `BlockInputError` otherwise. The MLP is
+/// named `1` and `3` as in the reference time embedding.
 public final class LearnedTimeEmbedding: UNetBlock {
     public static let timesteps = BlockParameter("timesteps", .int, default: .int(1000), doc: "Rows of the table; every timestep must be below it")
 
@@ -20,9 +20,27 @@ public final class LearnedTimeEmbedding: UNetBlock {
     }
 
     /// - Parameter x: integer timesteps of shape (B).
+    /// - Throws: `BlockInputError` when a timestep lies outside the table.
     public func callAsFunction(_ x: Tensor, time: Tensor?) throws -> Tensor {
-        let features = try table.indexSelect(dim: 0, index: x.to(dtype: .int64))
+        let index = try x.to(dtype: .int64)
+        try checkTimesteps(index)
+        let features = try table.indexSelect(dim: 0, index: index)
         return try linear2(linear1(features).gelu())
+    }
+
+    /// Checks that every timestep is a row of the table, because libtorch reports one outside it only
+    /// as an index out of range. Reading the timesteps waits for the device once per call.
+    private func checkTimesteps(_ index: Tensor) throws {
+        let steps = try index.int64s()
+        let rows = table.shape[0]
+        if let largest = steps.max(), largest >= rows {
+            throw BlockInputError(
+                "the learned time embedding got timestep \(largest), but its table has \(rows) rows for timesteps 0 to \(rows - 1); set time_embedding_params.timesteps to at least \(largest + 1)")
+        }
+        if let smallest = steps.min(), smallest < 0 {
+            throw BlockInputError(
+                "the learned time embedding got timestep \(smallest), but its table has rows for timesteps 0 to \(rows - 1) only; use timesteps of at least 0")
+        }
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {

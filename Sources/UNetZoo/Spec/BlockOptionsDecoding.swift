@@ -35,10 +35,14 @@ extension SpecDecoder {
         }
     }
 
-    /// A mapping from parameter name to scalar value; names are checked against the block's schema later.
+    /// Decodes a mapping from parameter name to scalar value; names are checked against the block's
+    /// schema later. Null means no parameters, so that a spec can clear the ones a base spec sets.
     private mutating func blockParameters(_ node: YAMLNode, path: String) -> [String: BlockParameterValue] {
+        if isNull(node) {
+            return [:]
+        }
         guard case .mapping(let pairs) = node.kind else {
-            diagnostics.append(Diagnostic(at: node.location, path: path, "expected a mapping of block parameters such as {mult: 2}, found \(node.typeDescription)"))
+            diagnostics.append(Diagnostic(at: node.location, path: path, "expected a mapping of block parameters such as {mult: 2}, or null for none, found \(node.typeDescription)"))
             return [:]
         }
         var result: [String: BlockParameterValue] = [:]

@@ -26,10 +26,11 @@ extension SpecValidator {
 }
 
 extension SpecValidator {
-    /// Returns a problem for every block parameter the spec sets that reaches no block, with its key path:
-    /// settings for a time embedding the network does not have, for a downsample of a one-level
-    /// network, or network-wide settings for a block that every level replaces.
-    func unusedParameterProblems(_ plan: UNetPlan) -> [(path: String, message: String)] {
+    /// Returns a warning for every block parameter the spec sets that reaches no block, with its key path.
+    /// Such a setting is for a time embedding the network does not have, for a downsample of a
+    /// one-level network, or for a network-wide block that every level replaces. These are warnings,
+    /// because a setting inherited from a base spec is harmless where its block does not exist.
+    func unusedParameterWarnings(_ plan: UNetPlan) -> [(path: String, message: String)] {
         let used = Set(plan.blocks.flatMap { $0.givenParameters.map(\.keyPath) })
         var settings: [String] = []
         for (slotKey, values) in plan.spec.blockParameters {
@@ -49,7 +50,8 @@ extension SpecValidator {
             } else {
                 reason = "every level names its own block for this key"
             }
-            return (path, "the setting reaches no block, because \(reason); remove it")
+            let mapping = path.split(separator: ".").dropLast().joined(separator: ".")
+            return (path, "the setting reaches no block, because \(reason); remove it, or set \(mapping): null to clear inherited settings")
         }
     }
 }

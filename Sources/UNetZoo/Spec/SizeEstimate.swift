@@ -3,16 +3,22 @@ import Foundation
 /// Analytic sizes of a planned network, computed from shapes alone so that an absurd spec is
 /// rejected before any tensor exists. Counts are `Double` so that no product of spec values overflows.
 extension UNetPlan {
-    /// The parameter count of the whole network: `init_conv`, every planned block and `final_conv.1`.
-    /// For the reference blocks it equals the built network's count.
+    /// The parameter count of the whole network with the standard registry's blocks.
     public var analyticParameterCount: Double {
+        analyticParameterCount(registry: .standard)
+    }
+
+    /// The parameter count of the whole network: `init_conv`, every planned block and `final_conv.1`.
+    /// For blocks with a registered cost it equals the built network's count. It is `+infinity`
+    /// when a block is too large for its cost to be computed in `Int` arithmetic.
+    public func analyticParameterCount(registry: BlockRegistry) -> Double {
         let channels = Double(spec.channels)
         let initDim = Double(spec.resolvedInitDim)
         let outDim = Double(spec.resolvedOutDim)
         let dim = Double(spec.dim)
         let initConv = channels * initDim * 49 + initDim
         let finalConv = dim * outDim + outDim
-        return blocks.reduce(initConv + finalConv) { $0 + analyticParameters(of: $1) }
+        return blocks.reduce(initConv + finalConv) { $0 + analyticParameters(of: $1, registry: registry) }
     }
 
     /// Estimated bytes of float32 activations of one forward pass on one image: every block's
@@ -32,12 +38,15 @@ extension UNetPlan {
     }
 }
 
-/// Counts the parameters of one planned block from its registered name and context.
+/// Counts the parameters of one planned block.
 ///
-/// NOTE: this covers the reference blocks only; a block registered elsewhere counts as 0 here, so
-/// the size guard underestimates networks made of such blocks. Registry entries that carry their
-/// own analytic cost should replace this function.
-func analyticParameters(of block: PlannedBlock) -> Double {
+/// The reference blocks are counted with `Double` formulas, so that a huge reference network still
+/// gets its real count. Any other block is counted by its registered cost when its context is small
+/// enough for that cost's `Int` arithmetic (see `isSmallEnoughForIntegerCost`), and as `+infinity`
+/// otherwise, so that the size guard rejects it instead of the cost trapping on overflow.
+/// NOTE: a block registered without a cost counts as 0, so the size guard underestimates
+/// networks made of such blocks.
+func analyticParameters(of block: PlannedBlock, registry: BlockRegistry = .standard) -> Double {
     let context = block.context
     let input = Double(context.inputChannels)
     let output = Double(context.outputChannels)
@@ -57,13 +66,37 @@ func analyticParameters(of block: PlannedBlock) -> Double {
     case (.timeEmbedding, "sinusoidal"):
         return input * output + output + output * output + output
     default:
-        return 0
+        guard let cost = registry.entry(block.slot, block.name)?.cost else { return 0 }
+        guard isSmallEnoughForIntegerCost(context) else { return .infinity }
+        return Double(cost(context).parameters)
     }
+}
+
+/// Whether a block's `Int` cost can be computed for `context` without overflow.
+///
+/// Each term of the registered costs multiplies at most two channel-like values (channels, time
+/// width, heads times dim_head), one integer block parameter (`mult`, `timesteps`) and the positions
+/// of at most twice the input's height and width. The constant factors stay below 2^8 (a 7x7
+/// kernel, a factor of 4), and a cost sums fewer than 2^6 terms. Bounding the product of those values by 2^48 keeps the
+/// whole sum below 2^62. A network that exceeds it has far more than the parameter limit anyway.
+/// NOTE: the bound holds for the costs registered in this package. A block registered elsewhere
+/// whose cost multiplies more of these values can still overflow.
+func isSmallEnoughForIntegerCost(_ context: BlockContext) -> Bool {
+    let channelLike = [
+        Double(context.inputChannels), Double(context.outputChannels), Double(context.timeDim ?? 1),
+        Double(context.heads) * Double(context.dimHead), Double(context.groups),
+    ].map(abs).max() ?? 1
+    let largestParameter = context.parameters.values.reduce(1.0) { largest, value in
+        if case .int(let number) = value { return max(largest, abs(Double(number))) }
+        return largest
+    }
+    let positions = 4 * Double(context.height) * Double(context.width)
+    return channelLike * channelLike * largestParameter * max(positions, 1) <= 0x1p48
 }
 
 extension SpecValidator {
     func estimatedParameterCount(_ plan: UNetPlan) -> Double {
-        plan.analyticParameterCount
+        plan.analyticParameterCount(registry: registry)
     }
 
     func estimatedActivationBytes(_ plan: UNetPlan) -> Double {

@@ -62,6 +62,11 @@ struct SpecDecoder {
     var diagnostics: [Diagnostic] = []
     /// The location of every value the tree gives, by key path (`dim`, `levels.1.groups`).
     var locations: [String: SourceLocation] = [:]
+    /// The spec as far as it decodes, with defaults where values are missing or invalid. It is set
+    /// even when `decode` returns nil, so that the block names it gives can still be checked.
+    var partialSpec: UNetSpec?
+    /// False when `dim_mults` is missing or invalid, so the number of levels is unknown.
+    private var dimMultsKnown = true
 
     init(file: String) {
         self.file = file
@@ -84,14 +89,17 @@ struct SpecDecoder {
                 if key.required {
                     error(at: root, path: key.name, "missing required key")
                     complete = false
+                    dimMultsKnown = dimMultsKnown && key.name != "dim_mults"
                 }
                 continue
             }
             if !key.decode(&self, node, &spec) && key.required {
                 complete = false
+                dimMultsKnown = dimMultsKnown && key.name != "dim_mults"
             }
         }
         decodeBlockOptions(values, into: &spec)
+        partialSpec = spec
         return complete ? spec : nil
     }
 
@@ -140,7 +148,7 @@ struct SpecDecoder {
             return false
         }
         var valid = true
-        if items.count != expected {
+        if items.count != expected && dimMultsKnown {
             error(at: node, path: "levels", "expected \(expected) entries, one per entry of dim_mults, found \(items.count)")
             valid = false
         }

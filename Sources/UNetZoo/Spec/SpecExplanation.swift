@@ -11,7 +11,7 @@ public struct ExplainedValue: Sendable {
     public var path: String
     /// The value as it would be written in a spec (`28`, `[1, 2, 4]`, `linear`).
     public var value: String
-    /// The value for JSON: an `Int`, `Bool`, `String` or `[Int]`.
+    /// The value for JSON: an `Int`, `Double`, `Bool`, `String` or `[Int]`.
     public var jsonValue: any Sendable
     public var origin: Origin
 }
@@ -19,8 +19,10 @@ public struct ExplainedValue: Sendable {
 extension UNetSpec {
     /// Lists every key of the spec with its resolved value, marked as given or default, in the order of the key table.
     ///
-    /// - Parameter given: where each given value sits, by key path (`SpecResolution.given`).
-    public func explained(given: [String: SourceLocation]) -> [ExplainedValue] {
+    /// - Parameters:
+    ///   - given: where each given value sits, by key path (`SpecResolution.given`).
+    ///   - registry: the blocks whose parameter schemas give the defaults of the `*_params` keys.
+    public func explained(given: [String: SourceLocation], registry: BlockRegistry = .standard) -> [ExplainedValue] {
         var rows: [ExplainedValue] = []
         func add(_ path: String, _ value: String, _ jsonValue: any Sendable, default text: String = "default") {
             let origin: ExplainedValue.Origin = given[path].map { .given($0) } ?? .defaulted(text)
@@ -51,6 +53,18 @@ extension UNetSpec {
         add("time_embedding", timeEmbedding, timeEmbedding)
         add("heads", "\(heads)", heads)
         add("dim_head", "\(dimHead)", dimHead)
+        add("blocks_per_level", "\(blocksPerLevel)", blocksPerLevel)
+        let networkWideBlocks: [(slotKey: String, slot: BlockSlot, name: String)] = [
+            ("block", .block, block), ("attention", .attention, attention), ("mid_attention", .attention, midAttention),
+            ("downsample", .downsample, downsample), ("upsample", .upsample, upsample),
+            ("time_embedding", .timeEmbedding, timeEmbedding),
+        ]
+        for (slotKey, slot, name) in networkWideBlocks {
+            let values = blockParameters[slotKey] ?? [:]
+            for (parameter, value) in resolvedParameters(values, entry: registry.entry(slot, name)) {
+                add("\(slotKey)_params.\(parameter)", value.description, value.sendableValue, default: "of \(name)")
+            }
+        }
         for index in dimMults.indices {
             let resolved = level(index)
             let prefix = "levels.\(index)"
@@ -59,7 +73,42 @@ extension UNetSpec {
             add("\(prefix).groups", "\(resolved.groups!)", resolved.groups!, default: "from resnet_block_groups")
             add("\(prefix).heads", "\(resolved.heads!)", resolved.heads!, default: "from heads")
             add("\(prefix).dim_head", "\(resolved.dimHead!)", resolved.dimHead!, default: "from dim_head")
+            let override = index < levels.count ? levels[index] : Level()
+            for (slotKey, slot, name) in [("block", BlockSlot.block, resolved.block!), ("attention", .attention, resolved.attention!)] {
+                // network-wide settings reach a level's block only when the level does not name its own
+                let namesOwn = slotKey == "block" ? override.block != nil : override.attention != nil
+                let networkWide = namesOwn ? [:] : blockParameters[slotKey] ?? [:]
+                let own = override.blockParameters[slotKey] ?? [:]
+                let values = networkWide.merging(own) { _, level in level }
+                for (parameter, value) in resolvedParameters(values, entry: registry.entry(slot, name)) {
+                    let source = networkWide[parameter] != nil && own[parameter] == nil ? "from \(slotKey)_params" : "of \(name)"
+                    add("\(prefix).\(slotKey)_params.\(parameter)", value.description, value.sendableValue, default: source)
+                }
+            }
         }
         return rows
+    }
+
+    /// Returns every parameter of the entry's schema with its given or default value, in schema
+    /// order, followed by the given values the schema does not know, by name.
+    private func resolvedParameters(
+        _ values: [String: BlockParameterValue], entry: BlockEntry?
+    ) -> [(name: String, value: BlockParameterValue)] {
+        let schema = entry?.parameters ?? []
+        let known = schema.map { (name: $0.name, value: values[$0.name] ?? $0.defaultValue) }
+        let unknown = values.keys.filter { name in !schema.contains { $0.name == name } }.sorted()
+        return known + unknown.map { (name: $0, value: values[$0]!) }
+    }
+}
+
+extension BlockParameterValue {
+    /// The value for JSON: an `Int`, `Double`, `Bool` or `String`.
+    var sendableValue: any Sendable {
+        switch self {
+        case .int(let value): return value
+        case .float(let value): return value
+        case .bool(let value): return value
+        case .string(let value): return value
+        }
     }
 }

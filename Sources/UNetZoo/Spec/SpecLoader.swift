@@ -96,10 +96,13 @@ public struct SpecLoader {
         var decoder = SpecDecoder(file: file)
         let spec = decoder.decode(root)
         diagnostics += decoder.diagnostics
+        var validator = SpecValidator(registry: registry)
+        validator.limits = limits
         if let spec {
-            var validator = SpecValidator(registry: registry)
-            validator.limits = limits
             diagnostics += validator.validate(spec, locations: decoder.locations)
+        } else if let partial = decoder.partialSpec {
+            // an incomplete spec cannot be planned, but its block names can be checked in the same round
+            diagnostics += validator.unknownNames(partial, locations: decoder.locations)
         }
         return SpecResolution(spec: spec, diagnostics: capped(diagnostics), given: decoder.locations.filter { !$0.key.isEmpty }, sources: sources)
     }

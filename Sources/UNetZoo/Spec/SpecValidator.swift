@@ -68,7 +68,7 @@ public struct SpecValidator {
             }
         }
         let plan = UNetPlan(spec: spec, registry: registry)
-        unusedParameterProblems(plan).forEach { report($0.path, $0.message) }
+        unusedParameterWarnings(plan).forEach { report($0.path, $0.message, .warning) }
         for block in plan.blocks {
             guard let entry = registry.entry(block.slot, block.name) else {
                 report(block.nameKey, registry.unknownNameMessage(block.slot, block.name))
@@ -79,7 +79,8 @@ public struct SpecValidator {
                 continue
             }
             for problem in entry.check(block.context) {
-                blockProblem(problem.contains("groups") ? block.groupsKey : block.nameKey, problem, block)
+                let key = givenParameterKey(of: problem, block) ?? (problem.contains("groups") ? block.groupsKey : block.nameKey)
+                blockProblem(key, problem, block)
             }
             if block.output.channels != block.context.outputChannels {
                 blockProblem(block.nameKey, "the \(block.slot) block '\(block.name)' outputs \(block.output.channels) channels where the U-Net needs \(block.context.outputChannels)", block)
@@ -102,6 +103,33 @@ public struct SpecValidator {
         return diagnostics
     }
 
+    /// Returns an error for every block name the spec gives that the registry does not have, at the
+    /// key that gives it. It needs no plan, so it also checks a spec whose required keys are missing.
+    public func unknownNames(_ spec: UNetSpec, locations: [String: SourceLocation]) -> [Diagnostic] {
+        var names: [(path: String, slot: BlockSlot, name: String)] = [
+            ("block", .block, spec.block), ("attention", .attention, spec.attention),
+            ("mid_attention", .attention, spec.midAttention), ("upsample", .upsample, spec.upsample),
+        ]
+        if spec.dimMults.count > 1 {
+            names.append(("downsample", .downsample, spec.downsample))
+        }
+        if spec.withTimeEmb {
+            names.append(("time_embedding", .timeEmbedding, spec.timeEmbedding))
+        }
+        for (index, level) in spec.levels.enumerated() {
+            if let block = level.block {
+                names.append(("levels.\(index).block", .block, block))
+            }
+            if let attention = level.attention {
+                names.append(("levels.\(index).attention", .attention, attention))
+            }
+        }
+        return names.compactMap { path, slot, name in
+            guard let location = locations[path], registry.entry(slot, name) == nil else { return nil }
+            return Diagnostic(at: location, path: path, registry.unknownNameMessage(slot, name))
+        }
+    }
+
     /// Checks that every size, count and multiplier is in `1...SpecDecoder.maxInteger` and that
     /// there are 1 to `SpecDecoder.maxLevels` levels, as the decoder does for a spec file.
     func valueRangeProblems(_ spec: UNetSpec) -> [(String, String)] {
@@ -122,6 +150,15 @@ public struct SpecValidator {
             problems.append((path, "expected a positive integer of at most \(SpecDecoder.maxInteger), found \(value)"))
         }
         return problems
+    }
+
+    /// Returns the key path of the given block parameter that a check's problem names as a word
+    /// (`mult` in "needs mult of at least 1"), or nil when it names none. The problem then points
+    /// at the value at fault rather than at the block's name.
+    /// NOTE: a check that describes a parameter without its name is still reported at the block's key.
+    func givenParameterKey(of problem: String, _ block: PlannedBlock) -> String? {
+        let words = Set(problem.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
+        return block.givenParameters.first { words.contains($0.name) }?.keyPath
     }
 
     /// "level 1 (downs.1.0, downs.1.1), mid_block1": the blocks grouped by level, in the order given.
@@ -206,7 +243,10 @@ public struct SpecValidator {
     func sizeProblems(_ plan: UNetPlan) -> [(String, String)] {
         var problems: [(String, String)] = []
         let parameters = estimatedParameterCount(plan)
-        if parameters > limits.maxParameters {
+        if parameters.isInfinite {
+            problems.append(("dim",
+                "the network would have more parameters than can be counted, far more than the limit of \(groupedDigits(limits.maxParameters)); reduce dim, dim_mults or the block parameters"))
+        } else if parameters > limits.maxParameters {
             problems.append(("dim",
                 "the network would have \(groupedDigits(parameters)) parameters (analytic count), \(byteText(parameters * 4)) of float32 weights, more than the limit of \(groupedDigits(limits.maxParameters)); reduce dim or dim_mults"))
         }
