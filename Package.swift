@@ -18,7 +18,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().pa
 func locateLibtorch() -> String? {
     let fileManager = FileManager.default
     if let explicit = ProcessInfo.processInfo.environment["LIBTORCH"], !explicit.isEmpty {
-        return explicit
+        // A LIBTORCH without headers falls through to nil, so the build stops with the shim's
+        // explanation instead of a missing-header error deep inside ATen.
+        return fileManager.fileExists(atPath: explicit + "/include/ATen/ATen.h") ? explicit : nil
     }
     let venvLib = packageRoot + "/.venv/lib"
     let pythons = (try? fileManager.contentsOfDirectory(atPath: venvLib)) ?? []

@@ -2,7 +2,7 @@
 // `guarded`, which turns any C++ exception into status 1 and a message in a thread-local slot.
 
 #ifdef CTORCH_LIBTORCH_MISSING
-#error "libtorch was not found: run scripts/setup.sh (it installs PyTorch into .venv), or set LIBTORCH to a libtorch folder holding include/ and lib/"
+#error "libtorch was not found: LIBTORCH is unset or has no include/ATen/ATen.h, and .venv holds no PyTorch. Run scripts/setup.sh (it installs PyTorch into .venv), or set LIBTORCH to a libtorch folder holding include/ and lib/, then run swift package clean"
 #endif
 
 #include "ctorch.h"
