@@ -6,7 +6,7 @@ struct SpecDecoder {
     static let topLevelKeys = [
         "name", "image_size", "channels", "dim", "dim_mults", "resnet_block_groups", "init_dim", "out_dim",
         "with_time_emb", "block", "attention", "mid_attention", "downsample", "upsample", "time_embedding",
-        "heads", "dim_head", "levels",
+        "heads", "dim_head", "levels", "train",
     ]
     static let levelKeys = ["block", "attention", "groups", "heads", "dim_head"]
 
@@ -68,6 +68,7 @@ struct SpecDecoder {
         if let node = values["levels"] {
             spec.levels = levels(node, expected: spec.dimMults.count)
         }
+        if let node = values["train"] { spec.train = TrainSpec.decode(node, diagnostics: &diagnostics) }
         return complete ? spec : nil
     }
 

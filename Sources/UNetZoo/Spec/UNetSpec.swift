@@ -52,6 +52,8 @@ public struct UNetSpec: Equatable, Sendable {
     public var dimHead: Int
     /// One entry per entry of `dimMults`, or empty when no level overrides anything.
     public var levels: [Level]
+    /// Training settings from the `train:` section, with defaults for keys it leaves out.
+    public var train = TrainSpec()
 
     public init(
         name: String = "unet", imageSize: ImageSize = ImageSize(height: 32, width: 32), channels: Int = 3,
