@@ -16,6 +16,8 @@ let mainHelp = """
 
     Commands:
       build SPEC      Print the module table of a spec and time one forward pass.
+      train SPEC      Train a spec with DDPM into a run folder (--out RUN).
+      sample RUN      Write a PNG grid of samples from a run's EMA weights (--out GRID.png).
 
     Options:
       -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
@@ -44,6 +46,8 @@ func run(_ arguments: [String]) -> Int32 {
         return ExitCode.success
     case "build":
         return BuildCommand.run(rest)
+    case "train": return TrainCommand.run(rest)
+    case "sample": return SampleCommand.run(rest)
     default:
         let hint = nearestName(to: command, in: ["build"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
