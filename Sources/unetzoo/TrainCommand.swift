@@ -96,7 +96,15 @@ enum TrainCommand {
 
     /// Turns the first SIGINT or SIGTERM into a request to save and stop; a second one ends the
     /// process at once through the default action, for a user who does not want to wait.
+    ///
+    /// Both signals are also unblocked, because a parent may start the process with them blocked
+    /// (Foundation's `Process` on Linux does), and a blocked SIGTERM would never stop the run.
     private static func installSignalHandlers() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber) { number in
                 receivedSignal = number
