@@ -94,7 +94,7 @@ enum TrainCommand {
         }
     }
 
-    /// Turns the first SIGINT or SIGTERM into a request to save and stop; a second one ends the
+    /// Turns the first SIGINT or SIGTERM into a request to save and stop. A second one ends the
     /// process at once through the default action, for a user who does not want to wait.
     ///
     /// Both signals are also unblocked, because a parent may start the process with them blocked

@@ -100,7 +100,7 @@ import Torch
         let run = TrainingRun(directory: try temporaryFolder().path)
         _ = try Self.trainer(run).train(until: 2)
 
-        #expect(throws: TrainingError("\(run.directory) already holds a checkpoint; pass --resume to continue it, or choose another --out folder")) {
+        #expect(throws: TrainingError("\(run.directory) already contains a checkpoint; pass --resume to continue it, or choose another --out folder")) {
             try Self.trainer(run)
         }
     }

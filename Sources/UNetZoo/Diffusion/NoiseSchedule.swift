@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the noise variances β_t grow over the diffusion steps.
+/// The shape of the noise variances β_t over the diffusion steps.
 public enum ScheduleKind: String, CaseIterable, Sendable {
     /// β evenly spaced from 1e-4 to 0.02 (Ho et al., 2020; the reference).
     case linear
@@ -49,7 +49,7 @@ public struct NoiseSchedule: Equatable, Sendable {
         t == 0 ? 1 : alphaBars[t - 1]
     }
 
-    /// The posterior variance β̃_t = β_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t), zero at t = 0.
+    /// Returns the posterior variance β̃_t = β_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t), zero at t = 0.
     public func posteriorVariance(_ t: Int) -> Double {
         betas[t] * (1 - previousAlphaBar(t)) / (1 - alphaBars[t])
     }

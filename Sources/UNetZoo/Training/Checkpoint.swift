@@ -37,8 +37,9 @@ public enum Checkpoint {
 
     /// Restores weights, EMA weights, optimizer state and the generator state; returns the step.
     ///
-    /// - Throws: `TrainingError` when the file is not a unetzoo checkpoint or its tensors do not
-    ///   match the network (another spec); `SafetensorsError` when the file is unreadable.
+    /// - Throws: `TrainingError` when the file is not a unetzoo checkpoint, or when its tensors do not
+    ///   match the network because it was trained from another spec. `SafetensorsError` when the
+    ///   file is unreadable.
     static func load(
         path: String, model: [(name: String, tensor: Tensor)], ema: ExponentialMovingAverage, optimizer: AdamW
     ) throws -> Int {

@@ -3,8 +3,8 @@ import Torch
 
 /// Trains a U-Net with DDPM on a spec's data and settings, writing metrics and checkpoints to a run folder.
 ///
-/// A run is reproducible: the weights, noise and timesteps come from libtorch's generator seeded with
-/// `train.seed`, batches depend only on the seed and step, and a checkpoint stores the generator's
+/// A run is reproducible. The weights, noise and timesteps come from libtorch's generator seeded with
+/// `train.seed`, and batches depend only on the seed and step. A checkpoint stores the generator's
 /// state, so a run resumed from step k takes the same steps as an uninterrupted one.
 public final class Trainer {
     public let spec: UNetSpec
@@ -29,8 +29,8 @@ public final class Trainer {
     /// Prepares a run: loads the data, builds the network and, with `resume`, restores the last checkpoint.
     ///
     /// - Parameter specText: the spec file's text, copied into the run folder on a fresh start.
-    /// - Throws: `TrainingError` when the run folder already holds a checkpoint and `resume` is false,
-    ///   or holds none and `resume` is true; `DataError` for missing or corrupt data; `SafetensorsError`
+    /// - Throws: `TrainingError` when the run folder already contains a checkpoint and `resume` is false,
+    ///   or contains none and `resume` is true; `DataError` for missing or corrupt data; `SafetensorsError`
     ///   for an unreadable checkpoint.
     public init(spec: UNetSpec, specText: String, run: TrainingRun, resume: Bool, device: Device = .cpu) throws {
         self.spec = spec
@@ -43,7 +43,7 @@ public final class Trainer {
             throw TrainingError("\(run.checkpointPath) does not exist, so there is nothing to resume; start without --resume")
         }
         if !resume && hasCheckpoint {
-            throw TrainingError("\(run.directory) already holds a checkpoint; pass --resume to continue it, or choose another --out folder")
+            throw TrainingError("\(run.directory) already contains a checkpoint; pass --resume to continue it, or choose another --out folder")
         }
         try manager.createDirectory(atPath: run.directory, withIntermediateDirectories: true)
 
@@ -91,13 +91,13 @@ public final class Trainer {
             return (train, test)
         case .pngFolder:
             // NOTE: a PNG folder has no separate test split, so evaluation uses the folder's first
-            // eval_images images, which are also trained on; its loss measures fit, not generalisation.
+            // eval_images images, which are also trained on. Its loss measures fit, not generalisation.
             let images = try ImageDataset.pngFolder(path: settings.dataDir, channels: spec.channels, height: height, width: width)
             return (images, images)
         }
     }
 
-    /// The learning rate at `step` (1-based): a linear warmup to `learning_rate`, then constant.
+    /// Returns the learning rate at `step` (1-based): a linear warmup to `learning_rate`, then constant.
     public func learningRate(at step: Int) -> Double {
         guard settings.warmupSteps > 0 else { return settings.learningRate }
         return settings.learningRate * Swift.min(1, Double(step) / Double(settings.warmupSteps))
@@ -212,7 +212,7 @@ public struct TrainProgress: Sendable {
     public var secondsLeft: Double?
 }
 
-/// How a call of `Trainer.train` ended.
+/// The end state of a call of `Trainer.train`.
 public enum TrainOutcome: Equatable, Sendable {
     case finished(step: Int)
     /// Stopped early on request, with a checkpoint of this step.
