@@ -137,6 +137,23 @@ import Torch
         #expect(error.path == "/nonexistent/fashion/train-images-idx3-ubyte.gz")
     }
 
+    @Test func trainsOnPNGFolder() throws {
+        let images = try temporaryFolder()
+        for index in 0..<3 {
+            let pixels = (0..<(28 * 28)).map { UInt8(($0 * (index + 1)) % 256) }
+            try PNGImage(width: 28, height: 28, channels: 1, pixels: pixels).write(to: images.appendingPathComponent("\(index).png").path)
+        }
+        let run = TrainingRun(directory: try temporaryFolder().path)
+
+        let trainer = try Self.trainer(run, extra: ["data": "png_folder", "data_dir": images.path, "horizontal_flip": "true"])
+        let outcome = try trainer.train(until: 2)
+
+        #expect(outcome == .finished(step: 2))
+        let evaluations = try MetricsLog.read(path: run.metricsPath).compactMap { $0["eval_loss"] as? Double }
+        #expect(evaluations.count == 2)
+        #expect(evaluations.allSatisfy { $0.isFinite })
+    }
+
     @Test func learningRateWarmsUpThenStaysConstant() throws {
         let run = TrainingRun(directory: try temporaryFolder().path)
         let trainer = try Self.trainer(run, extra: ["warmup_steps": "4", "learning_rate": "0.002"])
