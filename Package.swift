@@ -71,13 +71,23 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
         .target(
             name: "CTorch",
             cxxSettings: shimCXXSettings,
             linkerSettings: shimLinkerSettings
         ),
         .target(name: "Torch", dependencies: ["CTorch"]),
-        .target(name: "UNetZoo", dependencies: ["Torch", "CYAML"]),
+        .target(name: "UNetZoo", dependencies: ["Torch", "CYAML", "CZlib", "CPNG"]),
         .executableTarget(name: "unetzoo", dependencies: ["UNetZoo"]),
         .testTarget(name: "TorchTests", dependencies: ["Torch"]),
         .testTarget(name: "UNetZooTests", dependencies: ["UNetZoo"], resources: [.copy("Specs")]),

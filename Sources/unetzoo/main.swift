@@ -20,6 +20,8 @@ let mainHelp = """
       diff A B        Compare two specs: differing resolved keys, parameters and MACs per level.
       validate SPEC...  Check specs without building them; --explain shows every resolved value.
       forward SPEC    Run one forward (and backward) pass with given weights and inputs.
+      train SPEC      Train a spec with DDPM into a run folder (--out RUN).
+      sample RUN      Write a PNG grid of samples from a run's EMA weights (--out GRID.png).
 
     Options:
       -h, --help      Show help; `unetzoo <command> --help` shows a command's options.
@@ -59,8 +61,12 @@ func run(_ arguments: [String]) -> Int32 {
     case "bench":
         // Hidden: the unetzoo side of benchmarks/run.py.
         return BenchCommand.run(rest)
+    case "train":
+        return TrainCommand.run(rest)
+    case "sample":
+        return SampleCommand.run(rest)
     default:
-        let hint = nearestName(to: command, in: ["build", "blocks", "diff", "validate", "forward"]).map { "; did you mean '\($0)'?" } ?? ""
+        let hint = nearestName(to: command, in: ["build", "blocks", "diff", "validate", "forward", "train", "sample"]).map { "; did you mean '\($0)'?" } ?? ""
         printError("error: unknown command '\(command)'\(hint)\n\n\(mainHelp)")
         return ExitCode.usage
     }

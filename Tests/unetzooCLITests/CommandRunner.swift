@@ -12,17 +12,8 @@ struct CommandResult {
 
 /// Runs the `unetzoo` executable built beside the test bundle, with the package root as working directory.
 func unetzoo(_ arguments: String...) throws -> CommandResult {
-    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var directory = testBinary.deletingLastPathComponent()
-    while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("unetzoo").path) {
-        guard directory.path != "/" else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "unetzoo executable beside \(testBinary.path)"])
-        }
-        directory = directory.deletingLastPathComponent()
-    }
-
     let process = Process()
-    process.executableURL = directory.appendingPathComponent("unetzoo")
+    process.executableURL = try unetzooExecutable()
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
     let output = Pipe()
@@ -38,6 +29,19 @@ func unetzoo(_ arguments: String...) throws -> CommandResult {
         status: process.terminationStatus,
         stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// The `unetzoo` executable built beside the test bundle.
+func unetzooExecutable() throws -> URL {
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = testBinary.deletingLastPathComponent()
+    while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("unetzoo").path) {
+        guard directory.path != "/" else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "unetzoo executable beside \(testBinary.path)"])
+        }
+        directory = directory.deletingLastPathComponent()
+    }
+    return directory.appendingPathComponent("unetzoo")
 }
 
 /// Writes `text` to a new temporary file and returns its path.

@@ -43,6 +43,10 @@ struct SpecDecoder {
         SpecKey("heads") { SpecDecoder.store($0.positiveInt($1, path: "heads"), into: &$2.heads) },
         SpecKey("dim_head") { SpecDecoder.store($0.positiveInt($1, path: "dim_head"), into: &$2.dimHead) },
         SpecKey("levels") { $0.levels($1, into: &$2) },
+        SpecKey("train") { decoder, node, spec in
+            spec.train = TrainSpec.decode(node, diagnostics: &decoder.diagnostics)
+            return true
+        },
     ]
 
     /// The keys of one entry of `levels`.

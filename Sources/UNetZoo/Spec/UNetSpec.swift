@@ -60,6 +60,8 @@ public struct UNetSpec: Equatable, Sendable {
     /// `time_embedding`), then by name. They configure the block that the network-wide key names,
     /// wherever it is used; a level that names another block takes only its own `levels.N.*_params`.
     public var blockParameters: [String: [String: BlockParameterValue]] = [:]
+    /// Training settings from the `train:` section, with defaults for keys it leaves out.
+    public var train = TrainSpec()
 
     public init(
         name: String = "unet", imageSize: ImageSize = ImageSize(height: 32, width: 32), channels: Int = 3,
