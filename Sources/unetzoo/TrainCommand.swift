@@ -9,6 +9,7 @@ nonisolated(unsafe) private var receivedSignal: Int32 = 0
 enum TrainCommand {
     static let help = """
         Usage: unetzoo train SPEC --out RUN [--steps N] [--batch B] [--resume] [--device D] [--threads N]
+                              [--set key.path=value]...
 
         Trains the U-Net of SPEC with DDPM on the data and settings of its train: section
         (defaults: Fashion-MNIST from /usr/share/datasets/fashion-mnist, linear schedule over 200
@@ -25,6 +26,7 @@ enum TrainCommand {
           --resume        Continue from RUN/checkpoint.safetensors up to --steps.
           --device D      cpu (default), cuda or cuda:N.
           --threads N     CPU threads for libtorch (default: libtorch's choice).
+          --set K=V       Override a spec value, train.* included, as in `unetzoo validate` (repeatable).
           -h, --help      Show this help.
 
         Ctrl-C or SIGTERM saves a checkpoint and exits with 130 or 143; continue with --resume.
@@ -40,7 +42,7 @@ enum TrainCommand {
         let device: Device
         let out: String
         do {
-            parsed = try Arguments(arguments, options: ["out", "steps", "batch", "device", "threads"], flags: ["resume", "help"])
+            parsed = try Arguments(arguments, options: ["out", "steps", "batch", "device", "threads", "set"], flags: ["resume", "help"])
             guard parsed.positionals.count == 1 else {
                 throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
             }
@@ -59,10 +61,19 @@ enum TrainCommand {
 
         let path = parsed.positionals[0]
         do {
-            var spec = try SpecLoader().load(path: path)
+            let resolution = SpecLoader().resolve(path: path, overrides: parsed.all("set"))
+            guard resolution.isValid, var spec = resolution.spec, let document = resolution.document else {
+                throw resolution.error
+            }
             spec.train.steps = try parsed.positiveInt("steps", default: spec.train.steps)
             spec.train.batchSize = try parsed.positiveInt("batch", default: spec.train.batchSize)
-            let specText = try String(contentsOfFile: path, encoding: .utf8)
+            try BuildCommand.checkAvailable(device)
+            // The run keeps the composed spec, so sampling needs neither the extended files nor the overrides.
+            let overrides = parsed.all("set").map { " --set \($0)" }.joined()
+            let specText = try YAMLWriter.write(document, header: [
+                "Written by unetzoo train from \(path)\(overrides), with extends layers merged. Do not edit:",
+                "unetzoo sample reads the network from this file.",
+            ])
             let trainer = try Trainer(spec: spec, specText: specText, run: TrainingRun(directory: out), resume: parsed.flag("resume"), device: device)
             let lastStep = spec.train.steps
             guard trainer.step < lastStep || trainer.step == 0 else {

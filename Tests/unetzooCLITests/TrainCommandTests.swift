@@ -31,6 +31,20 @@ func temporaryRunFolder() throws -> String {
         #expect(FileManager.default.fileExists(atPath: run + "/spec.yaml"))
     }
 
+    @Test func runKeepsComposedSpecForSampling() throws {
+        let run = try temporaryRunFolder() + "/run"
+
+        let trained = try unetzoo("train", Self.tinySpec, "--out", run, "--steps", "1", "--set", "dim=12", "--set", "name=variant")
+        let stored = try String(contentsOfFile: run + "/spec.yaml", encoding: .utf8)
+        let sampled = try unetzoo("sample", run, "--n", "2", "--out", run + "/grid.png")
+
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.hasPrefix("training variant ("))
+        #expect(stored.hasPrefix("# Written by unetzoo train from \(Self.tinySpec) --set dim=12 --set name=variant, with extends layers merged."))
+        #expect(stored.contains("\ndim: 12\n"))
+        #expect(sampled.status == 0, "\(sampled.stderr)")
+    }
+
     @Test func sigtermSavesCheckpointAndResumes() throws {
         let run = try temporaryRunFolder()
         let process = Process()

@@ -12,6 +12,9 @@ public struct SpecResolution: Sendable {
     public var given: [String: SourceLocation]
     /// The text of every file involved, by the name diagnostics use, for rendering source lines.
     public var sources: [String: String]
+    /// The one document that the files and overrides compose to, with `extends` already merged,
+    /// or nil when it could not be read. `YAMLWriter` turns it into a self-contained spec.
+    public var document: YAMLNode? = nil
 
     /// True when the spec decoded and no diagnostic is an error.
     public var isValid: Bool {
@@ -104,7 +107,9 @@ public struct SpecLoader {
             // an incomplete spec cannot be planned, but its block names can be checked in the same round
             diagnostics += validator.unknownNames(partial, locations: decoder.locations)
         }
-        return SpecResolution(spec: spec, diagnostics: capped(diagnostics), given: decoder.locations.filter { !$0.key.isEmpty }, sources: sources)
+        return SpecResolution(
+            spec: spec, diagnostics: capped(diagnostics), given: decoder.locations.filter { !$0.key.isEmpty },
+            sources: sources, document: root)
     }
 
     /// The maximum number of diagnostics one spec reports. A file with thousands of mistakes
