@@ -91,9 +91,7 @@ enum BuildCommand {
             }
             return ExitCode.success
         } catch let error as SpecError {
-            printError(error.description)
-            let count = error.diagnostics.filter { $0.severity == .error }.count
-            printError("\(count) error\(count == 1 ? "" : "s") in \(path)")
+            printSpecError(error, file: path)
             return ExitCode.failure
         } catch {
             printError("error: \(error)")

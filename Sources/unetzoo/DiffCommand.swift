@@ -38,9 +38,7 @@ enum DiffCommand {
             do {
                 specs.append(try SpecLoader().load(path: path))
             } catch let error as SpecError {
-                printError(error.description)
-                let count = error.diagnostics.filter { $0.severity == .error }.count
-                printError("\(count) error\(count == 1 ? "" : "s") in \(path)")
+                printSpecError(error, file: path)
             } catch {
                 printError("error: \(error)")
             }

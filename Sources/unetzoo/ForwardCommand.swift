@@ -88,9 +88,7 @@ enum ForwardCommand {
             try Safetensors.write(gradients, to: gradientPath)
             return ExitCode.success
         } catch let error as SpecError {
-            printError(error.description)
-            let count = error.diagnostics.filter { $0.severity == .error }.count
-            printError("\(count) error\(count == 1 ? "" : "s") in \(specPath)")
+            printSpecError(error, file: specPath)
             return ExitCode.failure
         } catch {
             printError("error: \(error)")

@@ -95,9 +95,7 @@ enum TrainCommand {
                 return 128 + receivedSignal
             }
         } catch let error as SpecError {
-            printError(error.description)
-            let count = error.diagnostics.filter { $0.severity == .error }.count
-            printError("\(count) error\(count == 1 ? "" : "s") in \(path)")
+            printSpecError(error, file: path)
             return ExitCode.failure
         } catch {
             printError("error: \(error)")

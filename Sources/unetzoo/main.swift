@@ -35,6 +35,13 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// Writes every diagnostic of a spec with its source line, then how many errors `file` has.
+func printSpecError(_ error: SpecError, file: String) {
+    printError(error.description)
+    let count = error.diagnostics.filter { $0.severity == .error }.count
+    printError("\(count) error\(count == 1 ? "" : "s") in \(file)")
+}
+
 func run(_ arguments: [String]) -> Int32 {
     guard let command = arguments.first else {
         printError(mainHelp)
