@@ -33,6 +33,75 @@ enum TrainCommand {
         Exit codes: 0 finished, 1 invalid spec, missing data or failed run, 2 usage error.
         """
 
+    /// Resolves SPEC with its overrides into the spec to train and the text the run keeps.
+    ///
+    /// `--batch`, `--steps` and a relative `train.data_dir` (made absolute against the current
+    /// folder) become overrides, so the stored spec is self-contained and records what was trained.
+    /// On `--resume` the run's stored spec is authoritative: SPEC and its overrides must resolve to it,
+    /// except for `train.steps`, and a `--batch` left out keeps the run's batch size.
+    static func composeSpec(path: String, parsed: Arguments, run: TrainingRun, resume: Bool) throws -> (UNetSpec, String) {
+        let stored = resume && FileManager.default.fileExists(atPath: run.specPath) ? try SpecLoader().load(path: run.specPath) : nil
+        var overrides = parsed.all("set")
+        if let batch = parsed.value("batch") {
+            overrides.append("train.batch_size=\(batch)")
+        } else if let stored {
+            overrides.append("train.batch_size=\(stored.train.batchSize)")
+        }
+        if let steps = parsed.value("steps") {
+            overrides.append("train.steps=\(steps)")
+        }
+
+        var resolution = SpecLoader().resolve(path: path, overrides: overrides)
+        if let dataDir = resolution.spec?.train.dataDir, !dataDir.hasPrefix("/") {
+            let absolute = FileManager.default.currentDirectoryPath + "/" + dataDir
+            let quoted = absolute.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            overrides.append("train.data_dir=\"\(quoted)\"")
+            resolution = SpecLoader().resolve(path: path, overrides: overrides)
+        }
+        guard resolution.isValid, let spec = resolution.spec, let document = resolution.document else {
+            throw resolution.error
+        }
+
+        if let stored {
+            var given = spec
+            given.train.steps = stored.train.steps
+            if given != stored {
+                throw CommandFailure(
+                    "\(path) with its overrides differs from the spec \(run.directory) was trained with (\(run.specPath)) in "
+                        + differences(stored, given).joined(separator: ", ")
+                        + "; resume with the same spec and overrides, or train into a new --out folder")
+            }
+        }
+
+        let header = overrides.isEmpty ? "" : " " + overrides.map { "--set \($0)" }.joined(separator: " ")
+        let text = try YAMLWriter.write(document, header: [
+            "Written by unetzoo train from \(path)\(header), with extends layers merged.",
+            "Do not edit: unetzoo sample and train --resume read the network and its settings from this file.",
+        ])
+        return (spec, text)
+    }
+
+    /// `batchSize` → `batch_size`, the spec's spelling of a TrainSpec property.
+    static func snakeCase(_ name: String) -> String {
+        name.reduce(into: "") { text, character in
+            text += character.isUppercase ? "_" + character.lowercased() : String(character)
+        }
+    }
+
+    /// Names the resolved keys and training settings in which two specs differ.
+    static func differences(_ stored: UNetSpec, _ given: UNetSpec) -> [String] {
+        var names = SpecComparison(stored, given).keys.map { "\($0.key) (\($0.left ?? "none") in the run, \($0.right ?? "none") now)" }
+        let storedSettings = Mirror(reflecting: stored.train).children
+        let givenSettings = Mirror(reflecting: given.train).children
+        for (old, new) in zip(storedSettings, givenSettings) where "\(old.value)" != "\(new.value)" {
+            names.append("train.\(snakeCase(old.label ?? "?")) (\(old.value) in the run, \(new.value) now)")
+        }
+        if stored.name != given.name {
+            names.append("name (\(stored.name) in the run, \(given.name) now)")
+        }
+        return names.isEmpty ? ["its settings"] : names
+    }
+
     static func run(_ arguments: [String]) -> Int32 {
         if arguments.contains("-h") || arguments.contains("--help") {
             print(help)
@@ -61,20 +130,11 @@ enum TrainCommand {
 
         let path = parsed.positionals[0]
         do {
-            let resolution = SpecLoader().resolve(path: path, overrides: parsed.all("set"))
-            guard resolution.isValid, var spec = resolution.spec, let document = resolution.document else {
-                throw resolution.error
-            }
-            spec.train.steps = try parsed.positiveInt("steps", default: spec.train.steps)
-            spec.train.batchSize = try parsed.positiveInt("batch", default: spec.train.batchSize)
+            let run = TrainingRun(directory: out)
+            let resume = parsed.flag("resume")
+            let (spec, specText) = try composeSpec(path: path, parsed: parsed, run: run, resume: resume)
             try BuildCommand.checkAvailable(device)
-            // The run keeps the composed spec, so sampling needs neither the extended files nor the overrides.
-            let overrides = parsed.all("set").map { " --set \($0)" }.joined()
-            let specText = try YAMLWriter.write(document, header: [
-                "Written by unetzoo train from \(path)\(overrides), with extends layers merged. Do not edit:",
-                "unetzoo sample reads the network from this file.",
-            ])
-            let trainer = try Trainer(spec: spec, specText: specText, run: TrainingRun(directory: out), resume: parsed.flag("resume"), device: device)
+            let trainer = try Trainer(spec: spec, specText: specText, run: run, resume: resume, device: device)
             let lastStep = spec.train.steps
             guard trainer.step < lastStep || trainer.step == 0 else {
                 printError("\(out) is already at step \(trainer.step); pass a larger --steps to train further")

@@ -40,9 +40,23 @@ func temporaryRunFolder() throws -> String {
 
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stderr.hasPrefix("training variant ("))
-        #expect(stored.hasPrefix("# Written by unetzoo train from \(Self.tinySpec) --set dim=12 --set name=variant, with extends layers merged."))
+        #expect(stored.hasPrefix("# Written by unetzoo train from \(Self.tinySpec) --set dim=12 --set name=variant --set train.steps=1, with extends layers merged."))
         #expect(stored.contains("\ndim: 12\n"))
         #expect(sampled.status == 0, "\(sampled.stderr)")
+    }
+
+    @Test func resumeKeepsRunSettings() throws {
+        let run = try temporaryRunFolder() + "/run"
+
+        let first = try unetzoo("train", Self.tinySpec, "--out", run, "--steps", "1", "--batch", "2")
+        let resumed = try unetzoo("train", Self.tinySpec, "--out", run, "--steps", "2", "--resume")
+        let changed = try unetzoo("train", Self.tinySpec, "--out", run, "--steps", "3", "--resume", "--set", "train.learning_rate=0.05")
+
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.hasPrefix("training tiny-train (30,577 parameters) on cpu, batch 2, from step 1 to 2\n"))
+        #expect(changed.status == 1)
+        #expect(changed.stderr == "error: \(Self.tinySpec) with its overrides differs from the spec \(run) was trained with (\(run)/spec.yaml) in train.learning_rate (0.001 in the run, 0.05 now); resume with the same spec and overrides, or train into a new --out folder\n")
     }
 
     @Test func sigtermSavesCheckpointAndResumes() throws {
