@@ -70,11 +70,15 @@ enum SampleCommand {
 
         do {
             let started = Date()
+            try BuildCommand.checkAvailable(device)
             let sampling = try Sampling(run: TrainingRun(directory: parsed.positionals[0]), device: device)
+            if sampler == .ddim && steps > sampling.diffusion.timesteps {
+                printError("note: --steps \(steps) is more than the run's \(sampling.diffusion.timesteps) timesteps, so ddim uses all \(sampling.diffusion.timesteps)")
+            }
             let images = try sampling.sample(count: count, sampler: sampler, steps: sampler == .ddim ? steps : nil, seed: UInt64(seed))
             try SampleGrid.image(from: images).write(to: out)
             let evaluations = sampler == .ddim ? min(steps, sampling.diffusion.timesteps) : sampling.diffusion.timesteps
-            printError("wrote \(count) samples (\(sampler.rawValue), \(evaluations) steps, seed \(seed)) to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            printError("wrote \(count) sample\(count == 1 ? "" : "s") (\(sampler.rawValue), \(evaluations) steps, seed \(seed)) to \(out) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
             return ExitCode.success
         } catch let error as SpecError {
             printError(error.description)
