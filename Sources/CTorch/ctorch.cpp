@@ -437,6 +437,23 @@ int ctorch_cat(const ctorch_tensor *const *tensors, int64_t count, int64_t dim, 
     });
 }
 
+int ctorch_chunk(const ctorch_tensor *x, int64_t count, int64_t dim, ctorch_tensor **out) {
+    return guarded("chunk", [&] {
+        if (out == nullptr) {
+            throw std::invalid_argument("the out-pointer is NULL");
+        }
+        auto parts = unwrap(x).chunk(count, dim);
+        if (static_cast<int64_t>(parts.size()) != count) {
+            throw std::invalid_argument("size " + std::to_string(unwrap(x).size(dim)) + " of dimension " +
+                                        std::to_string(dim) + " does not split into " + std::to_string(count) +
+                                        " equal parts");
+        }
+        for (int64_t index = 0; index < count; ++index) {
+            out[index] = wrap(parts[static_cast<size_t>(index)]);
+        }
+    });
+}
+
 int ctorch_index_select(const ctorch_tensor *x, int64_t dim, const ctorch_tensor *index, ctorch_tensor **out) {
     return guarded("index_select", [&] { write(out, wrap(at::index_select(unwrap(x), dim, unwrap(index)))); });
 }

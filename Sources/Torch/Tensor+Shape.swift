@@ -30,14 +30,15 @@ extension Tensor {
         try makeTensor { ctorch_narrow(handle, Int64(dim), Int64(start), Int64(length), $0) }
     }
 
-    /// Splits `dim` into `count` equal parts.
+    /// Splits `dim` into `count` equal parts, like `torch.chunk`.
     public func chunked(_ count: Int, dim: Int) throws -> [Tensor] {
         let size = shape[(dim + rank) % rank]
         guard count > 0, size % count == 0 else {
             throw TorchError(operation: "chunk", message: "size \(size) of dimension \(dim) does not split into \(count) equal parts")
         }
-        let part = size / count
-        return try (0..<count).map { try narrowed(dim: dim, start: $0 * part, length: part) }
+        var handles = [OpaquePointer?](repeating: nil, count: count)
+        try check(ctorch_chunk(handle, Int64(count), Int64(dim), &handles))
+        return handles.map { Tensor(owning: $0!) }
     }
 
     public static func cat(_ tensors: [Tensor], dim: Int) throws -> Tensor {

@@ -127,6 +127,9 @@ int ctorch_permute(const ctorch_tensor *x, const int64_t *dims, int64_t rank, ct
 int ctorch_expand(const ctorch_tensor *x, const int64_t *shape, int64_t rank, ctorch_tensor **out);
 int ctorch_narrow(const ctorch_tensor *x, int64_t dim, int64_t start, int64_t length, ctorch_tensor **out);
 int ctorch_cat(const ctorch_tensor *const *tensors, int64_t count, int64_t dim, ctorch_tensor **out);
+/// Splits `dim` into `count` equal parts, writing `count` tensors into `out` (as torch.chunk, whose
+/// backward is one concatenation rather than a zero-filled tensor per part).
+int ctorch_chunk(const ctorch_tensor *x, int64_t count, int64_t dim, ctorch_tensor **out);
 int ctorch_index_select(const ctorch_tensor *x, int64_t dim, const ctorch_tensor *index, ctorch_tensor **out);
 int ctorch_flip(const ctorch_tensor *x, const int64_t *dims, int64_t count, ctorch_tensor **out);
 
