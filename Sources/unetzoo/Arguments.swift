@@ -1,3 +1,4 @@
+import Torch
 import UNetZoo
 
 /// A command line failure that is the user's to fix: printed with the command's usage, exit code 2.
@@ -75,13 +76,13 @@ struct Arguments {
 
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
-    /// The last value given for an option.
+    /// Returns the last value given for an option.
     func value(_ name: String) -> String? { values[name]?.last }
 
-    /// Every value given for a repeatable option, in order.
+    /// Returns every value given for a repeatable option, in order.
     func all(_ name: String) -> [String] { values[name] ?? [] }
 
-    /// A positive integer option, or `defaultValue` when it is absent.
+    /// Returns a positive integer option, or `defaultValue` when it is absent.
     func positiveInt(_ name: String, default defaultValue: Int) throws -> Int {
         guard let text = value(name) else { return defaultValue }
         guard let number = Int(text), number > 0 else {
@@ -90,12 +91,33 @@ struct Arguments {
         return number
     }
 
-    /// An integer option of 0 or more, or `defaultValue` when it is absent.
+    /// Returns an integer option of 0 or more, or `defaultValue` when it is absent.
     func nonNegativeInt(_ name: String, default defaultValue: Int) throws -> Int {
         guard let text = value(name) else { return defaultValue }
         guard let number = Int(text), number >= 0 else {
             throw UsageError("option '--\(name)' expects an integer of 0 or more, got '\(text)'")
         }
         return number
+    }
+
+    /// Checks that exactly one positional argument was given.
+    ///
+    /// - Parameters:
+    ///   - name: its placeholder in messages (`SPEC`).
+    ///   - noun: how the count error names it (`SPEC`, `RUN folder`).
+    func requireOnePositional(_ name: String, noun: String? = nil) throws {
+        guard positionals.count == 1 else {
+            if positionals.isEmpty {
+                throw UsageError("missing \(name)")
+            }
+            throw UsageError("expected one \(noun ?? name), got \(positionals.count): \(positionals.joined(separator: " "))")
+        }
+    }
+
+    /// Sets libtorch's CPU thread count when `--threads` was given.
+    func applyThreadCount() throws {
+        if value("threads") != nil {
+            try Torch.setThreadCount(positiveInt("threads", default: 1))
+        }
     }
 }

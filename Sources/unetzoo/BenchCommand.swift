@@ -45,9 +45,7 @@ enum BenchCommand {
             }
             workload = parsed.positionals[0]
             device = try BuildCommand.parseDevice(parsed.value("device"))
-            if parsed.value("threads") != nil {
-                try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))
-            }
+            try parsed.applyThreadCount()
         } catch {
             printError("error: \(error)\n\n\(help)")
             return ExitCode.usage

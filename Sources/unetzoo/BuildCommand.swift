@@ -45,9 +45,7 @@ enum BuildCommand {
                 return ExitCode.success
             }
             parsed = try Arguments(arguments, options: ["batch", "seed", "device", "threads", "diagram", "set", "save-weights"], flags: ["json", "help", "dry-run"])
-            guard parsed.positionals.count == 1 else {
-                throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
-            }
+            try parsed.requireOnePositional("SPEC")
             batch = try parsed.positiveInt("batch", default: 1)
             seed = try parsed.nonNegativeInt("seed", default: 0)
             device = try parseDevice(parsed.value("device"))
@@ -57,9 +55,7 @@ enum BuildCommand {
             if let diagram = parsed.value("diagram"), !diagram.lowercased().hasSuffix(".svg") {
                 throw UsageError("option '--diagram' writes SVG, so its file name must end in .svg, got '\(diagram)'")
             }
-            if parsed.value("threads") != nil {
-                try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))
-            }
+            try parsed.applyThreadCount()
         } catch {
             printError("error: \(error)\n\n\(help)")
             return ExitCode.usage

@@ -90,9 +90,15 @@ enum DiffCommand {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// The change with an explicit sign, "0" when there is none.
+    /// Formats a change with an explicit sign, "0" when there is none.
     static func signed(_ value: Int, _ format: (Int) -> String) -> String {
-        value > 0 ? "+" + format(value) : value < 0 ? "-" + format(-value) : "0"
+        if value > 0 {
+            return "+" + format(value)
+        }
+        if value < 0 {
+            return "-" + format(-value)
+        }
+        return "0"
     }
 
     /// Prints rows with the last `numberColumns` columns right-aligned.

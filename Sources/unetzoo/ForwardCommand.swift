@@ -43,21 +43,14 @@ enum ForwardCommand {
             }
             parsed = try Arguments(
                 arguments, options: ["weights", "input", "output", "grad-output", "device", "threads", "set"], flags: ["help"])
-            guard parsed.positionals.count == 1 else {
-                throw UsageError(
-                    parsed.positionals.isEmpty
-                        ? "missing SPEC"
-                        : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
-            }
+            try parsed.requireOnePositional("SPEC")
             func required(_ name: String) throws -> String {
                 guard let value = parsed.value(name) else { throw UsageError("missing option '--\(name)'") }
                 return value
             }
             files = (try required("weights"), try required("input"), try required("output"))
             device = try BuildCommand.parseDevice(parsed.value("device"))
-            if parsed.value("threads") != nil {
-                try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))
-            }
+            try parsed.applyThreadCount()
         } catch {
             printError("error: \(error)\n\n\(help)")
             return ExitCode.usage

@@ -39,9 +39,7 @@ enum SampleCommand {
         let out: String
         do {
             parsed = try Arguments(arguments, options: ["out", "n", "sampler", "steps", "seed", "device", "threads"], flags: ["help"])
-            guard parsed.positionals.count == 1 else {
-                throw UsageError(parsed.positionals.isEmpty ? "missing RUN" : "expected one RUN folder, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
-            }
+            try parsed.requireOnePositional("RUN", noun: "RUN folder")
             guard let value = parsed.value("out") else { throw UsageError("missing --out GRID.png") }
             out = value
             count = try parsed.positiveInt("n", default: 64)
@@ -60,9 +58,7 @@ enum SampleCommand {
                 seed = 0
             }
             device = try BuildCommand.parseDevice(parsed.value("device"))
-            if parsed.value("threads") != nil {
-                try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))
-            }
+            try parsed.applyThreadCount()
         } catch {
             printError("error: \(error)\n\n\(help)")
             return ExitCode.usage

@@ -112,17 +112,13 @@ enum TrainCommand {
         let out: String
         do {
             parsed = try Arguments(arguments, options: ["out", "steps", "batch", "device", "threads", "set"], flags: ["resume", "help"])
-            guard parsed.positionals.count == 1 else {
-                throw UsageError(parsed.positionals.isEmpty ? "missing SPEC" : "expected one SPEC, got \(parsed.positionals.count): \(parsed.positionals.joined(separator: " "))")
-            }
+            try parsed.requireOnePositional("SPEC")
             guard let value = parsed.value("out") else { throw UsageError("missing --out RUN") }
             out = value
             _ = try parsed.positiveInt("steps", default: 1)
             _ = try parsed.positiveInt("batch", default: 1)
             device = try BuildCommand.parseDevice(parsed.value("device"))
-            if parsed.value("threads") != nil {
-                try Torch.setThreadCount(parsed.positiveInt("threads", default: 1))
-            }
+            try parsed.applyThreadCount()
         } catch {
             printError("error: \(error)\n\n\(help)")
             return ExitCode.usage

@@ -18,7 +18,7 @@ public struct RegistryError: Error, CustomStringConvertible, Equatable {
 public final class BlockRegistry: @unchecked Sendable {
     private struct Registration {
         var entry: BlockEntry
-        /// Where it was registered (`file:line`), to name both sides of a clash.
+        /// The registration site (`file:line`), to name both sides of a clash.
         var origin: String
     }
 
@@ -54,14 +54,14 @@ public final class BlockRegistry: @unchecked Sendable {
         table[entry.slot, default: [:]][entry.name] = Registration(entry: entry, origin: origin)
     }
 
-    /// The entry for a name, or nil.
+    /// Returns the entry for a name, or nil.
     public func entry(_ slot: BlockSlot, _ name: String) -> BlockEntry? {
         lock.lock()
         defer { lock.unlock() }
         return table[slot]?[name]?.entry
     }
 
-    /// The registered names for a slot, sorted.
+    /// Returns the registered names for a slot, sorted.
     public func names(_ slot: BlockSlot) -> [String] {
         lock.lock()
         defer { lock.unlock() }
@@ -73,7 +73,7 @@ public final class BlockRegistry: @unchecked Sendable {
         BlockSlot.allCases.flatMap { slot in names(slot).compactMap { entry(slot, $0) } }
     }
 
-    /// The message for a name that is not registered: what is registered for the slot, and the nearest match.
+    /// Builds the message for a name that is not registered: the slot's registered names and the nearest match.
     public func unknownNameMessage(_ slot: BlockSlot, _ name: String) -> String {
         let known = names(slot)
         // The residual slot is itself named `block`, so its kind is not repeated.

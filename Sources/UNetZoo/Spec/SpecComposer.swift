@@ -38,7 +38,12 @@ struct SpecComposer {
         } catch {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let reason = !exists ? "does not exist" : isDirectory.boolValue ? "is a directory" : "cannot be read"
+            var reason = "cannot be read"
+            if !exists {
+                reason = "does not exist"
+            } else if isDirectory.boolValue {
+                reason = "is a directory"
+            }
             let message = reference == nil ? "the spec file \(reason)" : "the base spec \(path) \(reason)"
             diagnostics.append(Diagnostic(at: location, path: reference == nil ? "" : "extends", message))
             return nil
